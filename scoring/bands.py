@@ -1,0 +1,125 @@
+"""Band tables: ratio intervals mapped to a nilai, looked up with bisect (one or many ratios)."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .errors import RulesetError
+
+_INTERVAL = re.compile(
+    r"^\s*(?P<lo_br>[\[(])\s*(?P<lo>-inf|[-+]?\d+(?:\.\d+)?)\s*,"
+    r"\s*(?P<hi>\+?inf|[-+]?\d+(?:\.\d+)?)\s*(?P<hi_br>[\])])\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Band:
+    """One interval of a band table, as written in the ruleset, e.g. "[5, 7)"."""
+
+    label: str
+    lower: float
+    upper: float
+    lower_closed: bool
+    upper_closed: bool
+    nilai: float
+
+    def contains(self, x: float) -> bool:
+        above = x >= self.lower if self.lower_closed else x > self.lower
+        below = x <= self.upper if self.upper_closed else x < self.upper
+        return above and below
+
+
+def parse_band(text: str, nilai: float, entry: str) -> Band:
+    m = _INTERVAL.match(text)
+    if not m:
+        raise RulesetError(entry, f"band {text!r} is not an interval like '[5, 7)' or '(-inf, 25]'")
+    lower, upper = float(m["lo"]), float(m["hi"])
+    if lower >= upper:
+        raise RulesetError(
+            entry, f"band {text!r} is empty: its lower end is not below its upper end"
+        )
+    return Band(
+        label=text.strip(),
+        lower=lower,
+        upper=upper,
+        lower_closed=m["lo_br"] == "[" and math.isfinite(lower),
+        upper_closed=m["hi_br"] == "]" and math.isfinite(upper),
+        nilai=nilai,
+    )
+
+
+@dataclass(frozen=True)
+class BandTable:
+    """Bands covering the whole real line, in ascending order, without gaps or overlaps."""
+
+    bands: tuple[Band, ...]
+    higher_nilai_is_better: bool
+
+    @classmethod
+    def build(cls, rows: list[tuple[str, float]], higher_is_better: bool, entry: str) -> BandTable:
+        if not rows:
+            raise RulesetError(entry, "has no bands")
+        bands = tuple(parse_band(text, nilai, entry) for text, nilai in rows)
+        if bands[0].lower != -math.inf:
+            raise RulesetError(entry, f"first band {bands[0].label!r} must start at -inf")
+        if bands[-1].upper != math.inf:
+            raise RulesetError(entry, f"last band {bands[-1].label!r} must end at inf")
+        for prev, nxt in zip(bands, bands[1:], strict=False):
+            if nxt.lower < prev.lower or prev.upper > nxt.lower:
+                raise RulesetError(
+                    entry, f"bands {prev.label!r} and {nxt.label!r} are unsorted or overlap"
+                )
+            if prev.upper < nxt.lower or not (prev.upper_closed or nxt.lower_closed):
+                raise RulesetError(
+                    entry, f"band gap between {prev.label!r} and {nxt.label!r}: no band holds it"
+                )
+            if prev.upper_closed and nxt.lower_closed:
+                raise RulesetError(
+                    entry, f"bands {prev.label!r} and {nxt.label!r} both hold {nxt.lower:g}"
+                )
+        return cls(bands, higher_is_better)
+
+    @property
+    def edges(self) -> tuple[float, ...]:
+        """Boundaries as lower-inclusive edges, so bisect_right / searchsorted('right') apply."""
+        return tuple(
+            b.lower if b.lower_closed else math.nextafter(b.lower, math.inf) for b in self.bands[1:]
+        )
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(b.nilai for b in self.bands)
+
+    def index(self, x: float) -> int:
+        return bisect_right(self.edges, x)
+
+    def is_better(self, a: float, b: float) -> bool:
+        return a > b if self.higher_nilai_is_better else a < b
+
+    def next_better(self, x: float) -> dict[str, object] | None:
+        """Return the nearest ratio value at which x would fall into a better band, if any."""
+        current = self.bands[self.index(x)]
+        best: tuple[float, Band, float, bool] | None = None
+        for band in self.bands:
+            if not self.is_better(band.nilai, current.nilai):
+                continue
+            above = band.lower >= current.upper
+            target, closed = (
+                (band.lower, band.lower_closed) if above else (band.upper, band.upper_closed)
+            )
+            distance = abs(target - x)
+            if best is None or distance < best[0]:
+                best = (distance, band, target, closed)
+        if best is None:
+            return None
+        _, band, target, closed = best
+        return {
+            "target": target,
+            "inclusive": closed,
+            "direction": "naik" if target > x else "turun",
+            "band": band.label,
+            "nilai": band.nilai,
+        }

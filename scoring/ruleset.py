@@ -101,6 +101,18 @@ class Ruleset:
     def item_codes(self) -> frozenset[str]:
         return frozenset(i.code for ind in self.indicators for i in ind.items)
 
+    def indicator(self, code: str) -> Indicator:
+        return next(i for i in self.indicators if i.code == code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the identity and the full ruleset content, JSON-ready."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "hash": self.content_hash,
+            "ruleset": self.data,
+        }
+
     def covers_year(self, year: int) -> bool:
         upper = self.tahun_buku_to if self.tahun_buku_to is not None else math.inf
         return self.tahun_buku_from <= year <= upper

@@ -36,13 +36,25 @@ def synthetic_reports(n: int, seed: int = 2025) -> pd.DataFrame:
     cols["pinjaman_kurang_lancar"] = money(bad * 0.5, loans)
     cols["pinjaman_diragukan"] = money(bad * 0.3, loans)
     cols["pinjaman_macet"] = money(bad * 0.2, loans)
-    cols["pinjaman_lancar"] = loans - cols["pinjaman_kurang_lancar"] - cols["pinjaman_diragukan"] - cols["pinjaman_macet"]
+    cols["pinjaman_lancar"] = (
+        loans - cols["pinjaman_kurang_lancar"] - cols["pinjaman_diragukan"] - cols["pinjaman_macet"]
+    )
     cols["pinjaman_anggota"] = money(u(0.3, 1.0), loans)
     cols["ppap"] = money(u(0.0, 0.05), loans)
     cols["aset_lancar_lain"] = money(u(0.0, 0.02), aset)
     cols["penyertaan"] = money(u(0.0, 0.02), aset)
     cols["aset_lain"] = money(u(0.0, 0.01), aset)
-    listed = sum(cols[k] for k in ("kas", "bank", "simpanan_di_koperasi_lain", "aset_lancar_lain", "penyertaan", "aset_lain"))
+    listed = sum(
+        cols[k]
+        for k in (
+            "kas",
+            "bank",
+            "simpanan_di_koperasi_lain",
+            "aset_lancar_lain",
+            "penyertaan",
+            "aset_lain",
+        )
+    )
     cols["aset_tetap"] = np.maximum(aset - listed - loans + cols["ppap"], 0)
     cols["total_aset"] = listed + loans - cols["ppap"] + cols["aset_tetap"]
     total = cols["total_aset"]
@@ -51,12 +63,18 @@ def synthetic_reports(n: int, seed: int = 2025) -> pd.DataFrame:
     cols["simpanan_sukarela_non_anggota"] = money(u(0.0, 0.05), total)
     cols["simpanan_berjangka_anggota"] = money(u(0.05, 0.2), total)
     cols["simpanan_berjangka_non_anggota"] = money(u(0.0, 0.03), total)
-    for k, hi in (("hutang_pajak", 0.003), ("beban_masih_harus_dibayar", 0.003), ("hutang_biaya", 0.002)):
+    for k, hi in (
+        ("hutang_pajak", 0.003),
+        ("beban_masih_harus_dibayar", 0.003),
+        ("hutang_biaya", 0.002),
+    ):
         cols[k] = money(u(0.0, hi), total)
     cols["pinjaman_bank_jangka_panjang"] = money(u(0.0, 0.15), total)
     cols["kewajiban_jangka_panjang_lain"] = np.zeros(n, np.int64)
     cols["total_kewajiban"] = total - equity
-    cols["total_kewajiban_lancar"] = np.maximum(cols["total_kewajiban"] - cols["pinjaman_bank_jangka_panjang"], 0)
+    cols["total_kewajiban_lancar"] = np.maximum(
+        cols["total_kewajiban"] - cols["pinjaman_bank_jangka_panjang"], 0
+    )
     cols["simpanan_pokok"] = money(u(0.02, 0.1), equity)
     cols["simpanan_wajib"] = money(u(0.3, 0.6), equity)
     cols["cadangan_umum"] = money(u(0.1, 0.3), equity)
@@ -64,13 +82,27 @@ def synthetic_reports(n: int, seed: int = 2025) -> pd.DataFrame:
     cols["total_ekuitas"] = equity
     cols["partisipasi_bruto"] = money(u(0.1, 0.2), loans)
     cols["beban_pokok"] = money(u(0.2, 0.4), cols["partisipasi_bruto"])
-    cols["total_pendapatan"] = cols["partisipasi_bruto"] + money(u(0.0, 0.15), cols["partisipasi_bruto"])
+    cols["total_pendapatan"] = cols["partisipasi_bruto"] + money(
+        u(0.0, 0.15), cols["partisipasi_bruto"]
+    )
     cols["beban_usaha"] = money(u(0.3, 0.6), cols["partisipasi_bruto"])
     cols["beban_perkoperasian"] = money(u(0.02, 0.08), cols["partisipasi_bruto"])
     cols["shu_kotor"] = cols["total_pendapatan"] - cols["beban_pokok"]
-    cols["shu_sebelum_pajak"] = cols["shu_kotor"] - cols["beban_usaha"] - cols["beban_perkoperasian"]
-    cols["shu_setelah_pajak"] = cols["shu_sebelum_pajak"] - money(u(0.0, 0.1), np.maximum(cols["shu_sebelum_pajak"], 0))
-    for k in ("total_aset", "total_ekuitas", "total_kewajiban", "hutang_pajak", "beban_masih_harus_dibayar", "hutang_biaya", "shu_setelah_pajak"):
+    cols["shu_sebelum_pajak"] = (
+        cols["shu_kotor"] - cols["beban_usaha"] - cols["beban_perkoperasian"]
+    )
+    cols["shu_setelah_pajak"] = cols["shu_sebelum_pajak"] - money(
+        u(0.0, 0.1), np.maximum(cols["shu_sebelum_pajak"], 0)
+    )
+    for k in (
+        "total_aset",
+        "total_ekuitas",
+        "total_kewajiban",
+        "hutang_pajak",
+        "beban_masih_harus_dibayar",
+        "hutang_biaya",
+        "shu_setelah_pajak",
+    ):
         cols[f"{k}_lalu"] = money(u(0.8, 1.1), cols[k])
     df = pd.DataFrame(cols)
     items = sorted(builtin_rulesets()["permenkop_9_2020"].item_codes)
@@ -97,7 +129,9 @@ def main() -> None:
     ap.add_argument("--loop-sample", type=int, default=2_000)
     args = ap.parse_args()
     df = synthetic_reports(args.n)
-    print(f"generated {len(df):,} reports × {df.shape[1]} columns ({df.memory_usage().sum() / 2**20:,.0f} MiB)")
+    print(
+        f"generated {len(df):,} reports × {df.shape[1]} columns ({df.memory_usage().sum() / 2**20:,.0f} MiB)"
+    )
     t0 = time.perf_counter()
     result = scoring.assess_frame(df)
     frame_s = time.perf_counter() - t0

@@ -6,6 +6,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import RulesetError
 
@@ -68,10 +69,13 @@ class BandTable:
         if bands[-1].upper != math.inf:
             raise RulesetError(entry, f"last band {bands[-1].label!r} must end at inf")
         for prev, nxt in zip(bands, bands[1:], strict=False):
-            if nxt.lower < prev.lower or prev.upper > nxt.lower:
+            if nxt.lower <= prev.lower:
                 raise RulesetError(
-                    entry, f"bands {prev.label!r} and {nxt.label!r} are unsorted or overlap"
+                    entry, f"bands are unsorted: {prev.label!r} is listed before {nxt.label!r}"
                 )
+        for prev, nxt in zip(bands, bands[1:], strict=False):
+            if prev.upper > nxt.lower:
+                raise RulesetError(entry, f"bands {prev.label!r} and {nxt.label!r} overlap")
             if prev.upper < nxt.lower or not (prev.upper_closed or nxt.lower_closed):
                 raise RulesetError(
                     entry, f"band gap between {prev.label!r} and {nxt.label!r}: no band holds it"
@@ -82,19 +86,22 @@ class BandTable:
                 )
         return cls(bands, higher_is_better)
 
-    @property
+    @cached_property
     def edges(self) -> tuple[float, ...]:
         """Boundaries as lower-inclusive edges, so bisect_right / searchsorted('right') apply."""
         return tuple(
             b.lower if b.lower_closed else math.nextafter(b.lower, math.inf) for b in self.bands[1:]
         )
 
-    @property
+    @cached_property
     def values(self) -> tuple[float, ...]:
         return tuple(b.nilai for b in self.bands)
 
     def index(self, x: float) -> int:
         return bisect_right(self.edges, x)
+
+    def lookup(self, x: float) -> Band:
+        return self.bands[self.index(x)]
 
     def is_better(self, a: float, b: float) -> bool:
         return a > b if self.higher_nilai_is_better else a < b

@@ -45,8 +45,8 @@ def _ratio(ind: Indicator, report: Mapping[str, Any]) -> tuple[float | None, dic
             "reason": f"{ind.denominator_name} = {den:,.0f} (≤ 0): rasio tidak bermakna",
         }
     if ind.formula == "growth":
-        return (num - den) / den * 100, info
-    return num / den * 100, info
+        return (num - den) * 100 / den, info
+    return num * 100 / den, info
 
 
 def _answers(ind: Indicator, kuesioner: Mapping[str, bool]) -> tuple[int, int, tuple[str, ...]]:
@@ -73,10 +73,10 @@ def evaluate(ind: Indicator, report: Mapping[str, Any], rs: Ruleset) -> Indicato
     if ind.formula in ("questionnaire", "item_count"):
         yes, answered, unanswered = _answers(ind, report[schema.KUESIONER])
         base.update(items_answered=answered, items_total=len(ind.items), unanswered=unanswered)
-        if answered == 0:
-            return IndicatorResult(status=NOT_COMPUTABLE, reason="kuesioner belum dijawab", **base)
-        ratio: float | None = yes / answered * 100
+        ratio = yes * 100 / answered if answered else None
         info: dict[str, Any] = {"numerator": float(yes), "denominator": float(answered)}
+        if not answered:
+            info = {"reason": "kuesioner belum dijawab"}
     else:
         ratio, info = _ratio(ind, report)
         base.update(inputs=info.pop("inputs"))
@@ -88,10 +88,10 @@ def evaluate(ind: Indicator, report: Mapping[str, Any], rs: Ruleset) -> Indicato
     if ind.formula == "item_count":
         skor = min(yes * ind.value_per_item, ind.max_skor)
         return IndicatorResult(
-            status=OK, ratio=ratio, nilai=skor / ind.max_skor * 100, skor=skor, **info, **base
+            status=OK, ratio=ratio, nilai=skor * 100 / ind.max_skor, skor=skor, **info, **base
         )
     assert ind.bands is not None
-    band = ind.bands.bands[ind.bands.index(ratio)]
+    band = ind.bands.lookup(ratio)
     return IndicatorResult(
         status=OK,
         ratio=ratio,
@@ -118,7 +118,7 @@ def _aspect(rs: Ruleset, code: str, results: list[IndicatorResult]) -> AspectRes
             assert r.skor is not None and r.max_skor is not None
             skor_sum = skor_sum + r.skor
             skor_max = skor_max + r.max_skor
-    score = skor_sum / skor_max * 100 if skor_max > 0 else None
+    score = pooled(skor_sum, skor_max)
     p = rs.predikat_for(round2(score)) if score is not None else None
     return AspectResult(
         code=code,
@@ -134,7 +134,13 @@ def _aspect(rs: Ruleset, code: str, results: list[IndicatorResult]) -> AspectRes
     )
 
 
-def _total(rs: Ruleset, raw_scores: list[float | None]) -> float | None:
+def pooled(skor_sum: float, skor_max: float) -> float | None:
+    """Aspect score on 0–100: Σ skor ÷ Σ maximum skor of the scored indicators (D3)."""
+    return skor_sum * 100 / skor_max if skor_max > 0 else None
+
+
+def weighted_total(rs: Ruleset, raw_scores: list[float | None]) -> float | None:
+    """Weighted total of the aspect scores, over the aspects that could be scored."""
     acc, weights = 0.0, 0.0
     for aspect, score in zip(rs.aspects, raw_scores, strict=True):
         if score is not None:
@@ -155,7 +161,7 @@ def _provisional(results: list[IndicatorResult], rs: Ruleset) -> tuple[str, ...]
     return tuple(reasons)
 
 
-def _next_predikat(rs: Ruleset, total: float) -> dict[str, Any] | None:
+def next_predikat(rs: Ruleset, total: float) -> dict[str, Any] | None:
     current = rs.predikat_for(total)
     better = [p for p in rs.predikat if p.min > current.min]
     if not better:
@@ -182,8 +188,7 @@ def assess_with(rs: Ruleset, report: Mapping[str, Any]) -> Assessment:
     check_scope(rs, report)
     results = [evaluate(ind, report, rs) for ind in rs.indicators]
     aspects = [_aspect(rs, a.code, results) for a in rs.aspects]
-    raw = [a.skor_sum / a.skor_max * 100 if a.skor_max > 0 else None for a in aspects]
-    total = _total(rs, raw)
+    total = weighted_total(rs, [pooled(a.skor_sum, a.skor_max) for a in aspects])
     p = rs.predikat_for(total) if total is not None else None
     reasons = _provisional(results, rs)
     return Assessment(
@@ -197,7 +202,7 @@ def assess_with(rs: Ruleset, report: Mapping[str, Any]) -> Assessment:
         predikat_label=p.label if p else None,
         provisional=bool(reasons),
         provisional_reasons=reasons,
-        next_predikat=_next_predikat(rs, total) if total is not None else None,
+        next_predikat=next_predikat(rs, total) if total is not None else None,
         indicators_scored=sum(r.scored for r in results),
         indicators_defined=sum(ind.enabled for ind in rs.indicators),
         aspects=tuple(aspects),

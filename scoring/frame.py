@@ -21,7 +21,15 @@ CHUNK = 1 << 15
 STATUSES = (OK, NOT_COMPUTABLE, NOT_SET)
 _OK, _NC, _NS = range(3)
 _ANSWERS = {"1": 1.0, "true": 1.0, "ya": 1.0, "y": 1.0, "terpenuhi": 1.0}
-_ANSWERS |= {"0": 0.0, "false": 0.0, "tidak": 0.0, "t": 0.0, "n": 0.0, "tidak terpenuhi": 0.0}
+_ANSWERS |= {
+    "": np.nan,
+    "0": 0.0,
+    "false": 0.0,
+    "tidak": 0.0,
+    "t": 0.0,
+    "n": 0.0,
+    "tidak terpenuhi": 0.0,
+}
 
 
 def _rint2(x: np.ndarray) -> np.ndarray:
@@ -79,26 +87,22 @@ class _Source:
         if pd.api.types.is_numeric_dtype(col.dtype) or isinstance(col.dtype, pd.BooleanDtype):
             arr = col.to_numpy(dtype=np.float32, na_value=np.nan)
         else:
-            arr = np.fromiter(
-                (self._parse(name, v) for v in col.to_numpy(object)), np.float32, self.n
-            )
-        wrong = ~np.isnan(arr) & (arr != 0) & (arr != 1)
+            arr = np.empty(self.n, np.float32)
+            for row, value in enumerate(col.to_numpy(object)):
+                arr[row] = self._parse(value)
+        wrong = np.isnan(arr) & col.notna().to_numpy() | ~np.isnan(arr) & (arr != 0) & (arr != 1)
         if wrong.any():
             raise self.fail(name, "harus 1/0, ya/tidak atau true/false, bukan {!r}", wrong)
         return arr
 
     @staticmethod
-    def _parse(name: str, value: object) -> float:
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-            return np.nan
+    def _parse(value: object) -> float:
+        """Map a text answer to 1/0; NaN for blank, and for an unreadable text (flagged above)."""
         if isinstance(value, bool | int | float):
             return float(value)
-        text = str(value).strip().lower()
-        if text == "":
+        if value is None or value is pd.NA:
             return np.nan
-        if text not in _ANSWERS:
-            raise ReportError(name, f"harus ya/tidak atau true/false, bukan {value!r}")
-        return _ANSWERS[text]
+        return _ANSWERS.get(str(value).strip().lower(), np.nan)
 
 
 class _Inputs:
@@ -155,7 +159,7 @@ def _ratio(ind: Indicator, data: _Inputs) -> tuple[np.ndarray, np.ndarray, np.nd
     ok = den > 0  # False where den is NaN (unknown input)
     ok &= ~np.isnan(num)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (num - den) / den * 100 if ind.formula == "growth" else num / den * 100
+        ratio = (num - den) * 100 / den if ind.formula == "growth" else num * 100 / den
     ratio[~ok] = np.nan
     return ratio, ok, None
 
@@ -164,7 +168,7 @@ def _questionnaire(ind: Indicator, data: _Inputs) -> tuple[np.ndarray, np.ndarra
     yes, answered = data.answers(tuple(item.code for item in ind.items))
     ok = answered > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = yes / answered * 100
+        ratio = yes * 100 / answered
     ratio[~ok] = np.nan
     return ratio, ok, yes
 
@@ -240,7 +244,7 @@ def _indicator(ind: Indicator, rs: Ruleset, data: _Inputs, out: _Columns, sl: sl
         assert yes is not None
         skor = np.minimum(yes * ind.value_per_item, ind.max_skor)
         skor[~ok] = np.nan
-        nilai = skor / ind.max_skor * 100
+        nilai = skor * 100 / ind.max_skor
     else:
         assert ind.bands is not None
         nilai = _band_nilai(ind, ratio)
@@ -261,7 +265,7 @@ def _aggregate(rs: Ruleset, parts: dict[str, list], out: _Columns, sl: slice, n:
             skor_max += np.where(ok, ind.max_skor, 0.0)
         has = skor_max > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            raw = skor_sum / skor_max * 100
+            raw = skor_sum * 100 / skor_max
         raw[~has] = np.nan
         out.arrays[f"aspek.{aspect.code}.skor"][sl] = _rint2(raw)
         out.arrays[f"aspek.{aspect.code}.predikat"][sl] = _predikat_codes(rs, _rint2(raw))

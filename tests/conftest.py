@@ -14,8 +14,6 @@ from sikomo import create_app
 from sikomo.extensions import db
 from sikomo.models import Cooperative, Jenis, Region, Report, ReportStatus, Role, User
 
-PASSWORD = "rahasia-123"
-
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
@@ -120,7 +118,7 @@ def make_cooperative(app, make_region):
 
 @pytest.fixture
 def make_user(app):
-    def factory(role=Role.DINAS, email=None, cooperative=None, active=True):
+    def factory(role=Role.DINAS, email=None, cooperative=None, active=True, password="rahasia-123"):
         user = User(
             name=f"Pengguna {role.value}",
             email=email or f"{role.value}@contoh.test",
@@ -128,7 +126,7 @@ def make_user(app):
             cooperative_id=cooperative.id if cooperative else None,
             active=active,
         )
-        user.set_password(PASSWORD)
+        user.set_password(password)
         db.session.add(user)
         db.session.commit()
         return user

@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -32,7 +33,7 @@ class CooperativeForm(Form):
     desa = StringField("Desa/Kelurahan", validators=[Optional(), Length(max=100)])
     jenis = SelectField(
         "Jenis koperasi",
-        choices=[(j.value, JENIS_LABELS[j]) for j in Jenis],
+        choices=[SelectChoice(j.value, JENIS_LABELS[j]) for j in Jenis],
         validators=[DataRequired("Jenis wajib dipilih.")],
     )
     simpan_pinjam = BooleanField("Menjalankan usaha simpan pinjam (KSP/USP)")
@@ -46,7 +47,9 @@ class CooperativeForm(Form):
     def __init__(self, *args, cooperative_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cooperative_id = cooperative_id
-        self.region_id.choices = [(0, "— pilih —")] + [(r.id, r.kecamatan) for r in ops.regions()]
+        self.region_id.choices = [SelectChoice(0, "— pilih —")] + [
+            SelectChoice(r.id, r.kecamatan) for r in ops.regions()
+        ]
 
     def validate_nik(self, field):
         if not field.data:

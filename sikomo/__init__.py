@@ -1,0 +1,97 @@
+"""SIKOMO: cooperative health assessment for district cooperative offices."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from sikomo import cli, format
+from sikomo.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config=None):
+    """Create and configure the SIKOMO application."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    format.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def load_config(app, test_config):
+    app.config.from_object("sikomo.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri:
+        uri = "sqlite:///" + os.path.join(app.instance_path, "sikomo.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not app.config["SECRET_KEY"]:
+        # Sessions will not survive a restart; `make run` writes a persistent key to instance/.
+        app.logger.warning("SECRET_KEY not configured; using a temporary random key")
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver, the only one installed."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def register_extensions(app):
+    from sikomo import models  # noqa: F401  (models must be known to Migrate)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "warning"
+
+
+def register_blueprints(app):
+    from sikomo.auth import bp as auth_bp
+    from sikomo.main import bp as main_bp
+    from sikomo.registry import bp as registry_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(registry_bp)
+
+
+def register_error_handlers(app):
+    messages = {
+        400: "Permintaan tidak valid.",
+        403: "Anda tidak memiliki akses ke halaman ini.",
+        404: "Halaman tidak ditemukan.",
+        413: "Berkas terlalu besar.",
+        429: "Terlalu banyak percobaan. Silakan coba lagi nanti.",
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500)
+        message = messages.get(code, "Terjadi kesalahan.")
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)

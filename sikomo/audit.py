@@ -1,0 +1,68 @@
+"""Append-only audit trail: one helper to record a change, and a guard against edits."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect
+
+from sikomo.extensions import db
+from sikomo.models import AuditEvent
+
+
+class AuditIsAppendOnly(RuntimeError):
+    pass
+
+
+def record(actor, action: str, obj=None, before=None, after=None) -> AuditEvent:
+    """Add an audit event to the session; the caller's commit writes it with the change."""
+    event_row = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        actor_label=actor_label(actor),
+        action=action,
+        object_type=type(obj).__name__.lower() if obj is not None else "-",
+        object_id=str(obj.id) if getattr(obj, "id", None) is not None else None,
+        before=jsonable(before),
+        after=jsonable(after),
+    )
+    db.session.add(event_row)
+    return event_row
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "sistem"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "email", None) or str(actor)
+
+
+def snapshot(obj, exclude=("created_at", "updated_at")) -> dict[str, Any]:
+    """Column values of a model instance as a JSON-ready dict."""
+    mapper = inspect(obj).mapper
+    return {
+        col.key: jsonable(getattr(obj, col.key))
+        for col in mapper.column_attrs
+        if col.key not in exclude
+    }
+
+
+def jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise AuditIsAppendOnly("audit events are never updated or deleted")

@@ -1,0 +1,57 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from sikomo import audit
+from sikomo.auth import bp
+from sikomo.auth.forms import LoginForm
+from sikomo.auth.operations import authenticate
+from sikomo.extensions import db, limiter, login_manager
+from sikomo.models import Role, User
+
+
+def login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            audit.record(user, "user.login", user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")))
+        flash("Email atau kata sandi salah.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("Anda telah keluar.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def safe_next(target: str | None) -> str:
+    """Follow ?next= only to a path on this site."""
+    if target and target.startswith("/") and "\\" not in target and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+@bp.app_context_processor
+def inject_roles():
+    return {"Role": Role}

@@ -1,0 +1,67 @@
+"""Operational commands: flask --app sikomo <command>."""
+
+from pathlib import Path
+
+import click
+
+from sikomo.models import Role
+
+
+def init_app(app) -> None:
+    for command in (seed_demo_command, create_user_command, import_command, regions_command):
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo data set (idempotent) and print the demo logins."""
+    from sikomo.demo.seed import seed_demo
+
+    result = seed_demo()
+    click.echo(f"Koperasi baru: {result['koperasi']}, laporan baru: {result['laporan']}")
+    click.echo("Akun demo (email / kata sandi):")
+    for role, email, password in result["pengguna"]:
+        click.echo(f"  {role:<9} {email:<24} {password}")
+
+
+@click.command("create-user")
+@click.option("--name", prompt="Nama")
+@click.option("--email", prompt="Email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), prompt="Peran")
+@click.option("--cooperative-id", type=int, default=None, help="Wajib untuk pengurus.")
+@click.password_option("--password", prompt="Kata sandi")
+def create_user_command(name, email, role, cooperative_id, password):
+    """Create a user of one role."""
+    from sikomo.auth.operations import UserError, create_user
+
+    try:
+        user = create_user("cli", name, email, password, Role(role), cooperative_id)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Pengguna {user.email} ({user.role.value}) dibuat.")
+
+
+@click.command("import-koperasi")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path):
+    """Import the cooperative register from a CSV or XLSX file (all or nothing)."""
+    from sikomo.registry.importer import import_cooperatives
+
+    result = import_cooperatives("cli", file.read_bytes(), file.name)
+    if not result.ok:
+        for error in result.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException("Impor dibatalkan: tidak ada data yang disimpan.")
+    click.echo(
+        f"Impor berhasil: {result.created} baru, {result.updated} diperbarui, "
+        f"{result.unchanged} tanpa perubahan."
+    )
+
+
+@click.command("load-regions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def regions_command(file: Path):
+    """Load kecamatan and desa from a CSV file with columns kabupaten,kecamatan,desa."""
+    from sikomo.regions import load_regions
+
+    click.echo(f"Kecamatan baru/diubah: {load_regions('cli', file)}")

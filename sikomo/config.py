@@ -1,0 +1,24 @@
+"""Default configuration; instance/config.py and FLASK_* environment variables override it."""
+
+from datetime import timedelta
+
+SECRET_KEY = None  # set in instance/config.py (written by `make run`) or FLASK_SECRET_KEY
+SQLALCHEMY_DATABASE_URI = None  # default: SQLite in the instance folder (see create_app)
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # set True behind HTTPS (FLASK_SESSION_COOKIE_SECURE=true)
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (registry import) up to 10 MB
+
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_RATE_LIMIT = "10 per minute"
+
+PER_PAGE = 50

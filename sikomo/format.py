@@ -1,0 +1,65 @@
+"""Indonesian number and date formatting, registered as Jinja filters."""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def angka(value, digits: int = 0) -> str:
+    """Format a number with '.' thousands and ',' decimals: 1234567.5 -> '1.234.567,5'."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{digits}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def rupiah(value) -> str:
+    """Integer rupiah: 487479523077 -> 'Rp 487.479.523.077'; a loss keeps its minus sign."""
+    if value is None or value == "":
+        return "–"
+    number = int(value)
+    sign = "-" if number < 0 else ""
+    return f"{sign}Rp {angka(abs(number))}"
+
+
+def persen(value, digits: int = 2) -> str:
+    """A percentage already multiplied by 100: 45.2134 -> '45,21 %'."""
+    if value is None or value == "":
+        return "–"
+    return f"{angka(value, digits)} %"
+
+
+def tanggal(value) -> str:
+    """A date in Indonesian: 2026-11-28 -> '28 November 2026'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def init_app(app) -> None:
+    for name, func in {
+        "angka": angka,
+        "rupiah": rupiah,
+        "persen": persen,
+        "tanggal": tanggal,
+    }.items():
+        app.add_template_filter(func, name)

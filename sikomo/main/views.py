@@ -1,0 +1,50 @@
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from sikomo.auth.access import roles_required
+from sikomo.extensions import db
+from sikomo.main import bp
+from sikomo.models import AuditEvent, Cooperative, Report, Role
+from sikomo.settings import get_setting
+from sikomo.status import aktif_ids, reference_year
+
+
+@bp.route("/")
+@login_required
+def index():
+    if current_user.role == Role.PENGURUS:
+        return redirect(url_for("registry.detail", cooperative_id=current_user.cooperative_id))
+    return render_template("main/index.html", summary=dashboard_summary())
+
+
+def dashboard_summary() -> dict:
+    year = reference_year()
+    total = db.session.scalar(select(func.count(Cooperative.id))) or 0
+    ksp_usp = db.session.scalar(
+        select(func.count(Cooperative.id)).where(Cooperative.simpan_pinjam.is_(True))
+    )
+    by_status = dict(
+        db.session.execute(
+            select(Report.status, func.count(Report.id))
+            .where(Report.tahun_buku == year)
+            .group_by(Report.status)
+        ).all()
+    )
+    aktif = len(aktif_ids(year)) if year else 0
+    return {
+        "tahun": year,
+        "window": get_setting("aktif_window"),
+        "total": total,
+        "ksp_usp": ksp_usp or 0,
+        "aktif": aktif,
+        "persen_aktif": (aktif / total * 100) if total else None,
+        "laporan": by_status,
+    }
+
+
+@bp.route("/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(200)).all()
+    return render_template("main/audit.html", events=events)

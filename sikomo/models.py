@@ -1,0 +1,278 @@
+"""Typed SQLAlchemy 2 models of SIKOMO."""
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from sikomo.extensions import db
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def str_enum(enum_cls: type[enum.Enum]) -> Enum:
+    """Store an enum by its value as a plain string so SQLite and PostgreSQL agree."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Role(enum.StrEnum):
+    PENGURUS = "pengurus"
+    PENGAWAS = "pengawas"
+    DINAS = "dinas"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PENGURUS: "Pengurus Koperasi",
+    Role.PENGAWAS: "Pengawas",
+    Role.DINAS: "Dinas",
+    Role.ADMIN: "Administrator",
+}
+
+
+class Jenis(enum.StrEnum):
+    KSP = "ksp"
+    USP = "usp"
+    KONSUMEN = "konsumen"
+    PRODUSEN = "produsen"
+    JASA = "jasa"
+    PEMASARAN = "pemasaran"
+    SERBA_USAHA = "serba_usaha"
+    KDKMP = "kdkmp"
+
+    @property
+    def label(self) -> str:
+        return JENIS_LABELS[self]
+
+
+JENIS_LABELS = {
+    Jenis.KSP: "Simpan Pinjam",
+    Jenis.USP: "Unit Simpan Pinjam",
+    Jenis.KONSUMEN: "Konsumen",
+    Jenis.PRODUSEN: "Produsen",
+    Jenis.JASA: "Jasa",
+    Jenis.PEMASARAN: "Pemasaran",
+    Jenis.SERBA_USAHA: "Serba Usaha",
+    Jenis.KDKMP: "Koperasi Desa/Kelurahan Merah Putih",
+}
+
+
+class ReportStatus(enum.StrEnum):
+    DRAF = "draf"
+    DIAJUKAN = "diajukan"
+    DIKEMBALIKAN = "dikembalikan"
+    DISETUJUI = "disetujui"
+
+
+class Method(enum.StrEnum):
+    PERMENKOP_9_2020 = "permenkop_9_2020"
+    PERDEP_06_2016 = "perdep_06_2016"
+
+
+class Predikat(enum.StrEnum):
+    SEHAT = "sehat"
+    CUKUP_SEHAT = "cukup_sehat"
+    DALAM_PENGAWASAN = "dalam_pengawasan"
+    DALAM_PENGAWASAN_KHUSUS = "dalam_pengawasan_khusus"
+
+
+class AssessmentStatus(enum.StrEnum):
+    PROVISIONAL = "provisional"
+    APPROVED = "approved"
+    IMPORTED = "imported"
+
+
+class Region(db.Model):
+    """A kecamatan (district) with its desa/kelurahan, loaded as data."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kabupaten: Mapped[str] = mapped_column(String(100))
+    kecamatan: Mapped[str] = mapped_column(String(100), unique=True)
+    desa: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.kecamatan}>"
+
+
+class Cooperative(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    nama: Mapped[str] = mapped_column(String(200), index=True)
+    nomor_badan_hukum: Mapped[str | None] = mapped_column(String(100))
+    tanggal_badan_hukum: Mapped[date | None] = mapped_column(Date)
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    desa: Mapped[str | None] = mapped_column(String(100))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    jenis: Mapped[Jenis] = mapped_column(str_enum(Jenis), index=True)
+    simpan_pinjam: Mapped[bool] = mapped_column(Boolean, default=False)
+    jumlah_anggota: Mapped[int | None] = mapped_column(Integer)
+    tanggal_binaan: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    region: Mapped[Region] = relationship()
+    reports: Mapped[list["Report"]] = relationship(
+        back_populates="cooperative", order_by="(Report.tahun_buku.desc(), Report.version.desc())"
+    )
+
+    @property
+    def kecamatan(self) -> str:
+        return self.region.kecamatan
+
+    def __repr__(self) -> str:
+        return f"<Cooperative {self.id} {self.nama}>"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperative.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cooperative: Mapped[Cooperative | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class Report(db.Model):
+    """One version of a RAT report; `data` holds the canonical schema keys."""
+
+    __table_args__ = (UniqueConstraint("cooperative_id", "tahun_buku", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    tahun_buku: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus), default=ReportStatus.DRAF)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
+    assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def tanggal_rat(self) -> date | None:
+        value = (self.data or {}).get("tanggal_rat")
+        return date.fromisoformat(value) if value else None
+
+
+class Assessment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    method: Mapped[Method] = mapped_column(str_enum(Method))
+    ruleset_id: Mapped[str] = mapped_column(String(100))
+    ruleset_version: Mapped[str] = mapped_column(String(50))
+    ruleset_hash: Mapped[str] = mapped_column(String(128))
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    total_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    predikat: Mapped[Predikat | None] = mapped_column(str_enum(Predikat))
+    engine_predikat: Mapped[Predikat | None] = mapped_column(str_enum(Predikat))
+    status: Mapped[AssessmentStatus] = mapped_column(
+        str_enum(AssessmentStatus), default=AssessmentStatus.PROVISIONAL
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    justification: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="assessments")
+    decided_by: Mapped[User | None] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Append-only record of a change: who, when, what, before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_label: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Setting(db.Model):
+    """Key/value settings such as aktif_window; their defaults live in settings.py."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)
+
+
+class Pdrb(db.Model):
+    """PDRB ADHB (regional GDP at current prices) of the district for one year."""
+
+    tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nilai: Mapped[int] = mapped_column(BigInteger)
+
+
+class Target(db.Model):
+    """Target value of a Dinas indicator for one year."""
+
+    indicator_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nilai: Mapped[Decimal] = mapped_column(Numeric(12, 4))

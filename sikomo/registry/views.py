@@ -1,0 +1,119 @@
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from sikomo.auth.access import MANAGERS, STAFF, cooperative_or_404, roles_required
+from sikomo.extensions import db
+from sikomo.models import Jenis, Role
+from sikomo.registry import bp, export
+from sikomo.registry import operations as ops
+from sikomo.registry.forms import CooperativeForm, ImportForm
+from sikomo.registry.importer import COLUMNS, import_cooperatives
+from sikomo.registry.values import parse_bool
+from sikomo.status import aktif_ids
+
+
+def filters_from_args(args) -> ops.Filters:
+    jenis = args.get("jenis", "")
+    sp = args.get("simpan_pinjam", "")
+    return ops.Filters(
+        q=args.get("q", "").strip(),
+        region_id=args.get("kecamatan", type=int),
+        jenis=Jenis(jenis) if jenis in set(Jenis) else None,
+        simpan_pinjam=parse_bool(sp) if sp else None,
+        status=args.get("status", ""),
+    )
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    filters = filters_from_args(request.args)
+    page = db.paginate(
+        ops.search_query(filters), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "registry/index.html",
+        page=page,
+        filters=filters,
+        regions=ops.regions(),
+        jenis_list=list(Jenis),
+        aktif=aktif_ids(),
+    )
+
+
+@bp.route("/ekspor.<fmt>")
+@roles_required(*STAFF)
+def export_list(fmt):
+    if fmt not in ("csv", "xlsx"):
+        return render_template("error.html", code=404, message="Format tidak dikenal."), 404
+    coops = db.session.scalars(ops.search_query(filters_from_args(request.args))).all()
+    if fmt == "csv":
+        body, mimetype = export.to_csv(coops), "text/csv"
+    else:
+        body = export.to_xlsx(coops)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f"attachment; filename=koperasi.{fmt}"}
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.route("/<int:cooperative_id>")
+@roles_required(*Role)
+def detail(cooperative_id):
+    coop = cooperative_or_404(cooperative_id)
+    return render_template(
+        "registry/detail.html", coop=coop, aktif=coop.id in aktif_ids(), reports=coop.reports
+    )
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def create():
+    form = CooperativeForm()
+    if form.validate_on_submit():
+        coop = ops.create_cooperative(current_user, form.values())
+        flash(f"Koperasi {coop.nama} tersimpan.", "success")
+        return redirect(url_for("registry.detail", cooperative_id=coop.id))
+    return render_template("registry/form.html", form=form, coop=None)
+
+
+@bp.route("/<int:cooperative_id>/ubah", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(cooperative_id):
+    coop = cooperative_or_404(cooperative_id)
+    form = CooperativeForm(obj=coop, cooperative_id=coop.id)
+    if request.method == "GET":
+        form.jenis.data = coop.jenis.value
+    if form.validate_on_submit():
+        ops.update_cooperative(current_user, coop, form.values())
+        flash("Perubahan tersimpan.", "success")
+        return redirect(url_for("registry.detail", cooperative_id=coop.id))
+    return render_template("registry/form.html", form=form, coop=coop)
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def import_file():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.berkas.data
+        result = import_cooperatives(current_user, upload.read(), upload.filename or "")
+        if result.ok:
+            flash(
+                f"Impor berhasil: {result.created} koperasi baru, {result.updated} diperbarui, "
+                f"{result.unchanged} tanpa perubahan.",
+                "success",
+            )
+            return redirect(url_for("registry.index"))
+        flash(
+            "Impor dibatalkan: tidak ada data yang disimpan. Perbaiki kesalahan berikut.", "error"
+        )
+    return render_template("registry/import.html", form=form, result=result, columns=COLUMNS)

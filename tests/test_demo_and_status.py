@@ -1,0 +1,54 @@
+from sikomo.extensions import db
+from sikomo.models import Cooperative, Region, Report, User
+from sikomo.report_schema import PINJAMAN_KEYS, balance_problems
+from sikomo.settings import set_setting
+from sikomo.status import aktif_ids
+
+
+def count(model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_seed_demo_is_complete_balanced_and_idempotent(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "pengurus@sikomo.test" in first.output and "pengurus-demo-123" in first.output
+    counts = (count(Region), count(Cooperative), count(Report), count(User))
+    assert counts[:2] == (18, 555) and counts[3] == 4
+    assert (
+        db.session.scalar(db.select(db.func.count()).where(Cooperative.simpan_pinjam.is_(True)))
+        == 398
+    )
+    reports = db.session.scalars(db.select(Report)).all()
+    assert {r.tahun_buku for r in reports} == {2023, 2024, 2025}
+    for report in reports:
+        assert balance_problems(report.data) == [], report.id
+        assert balance_problems(report.data, "_lalu") == [], report.id
+        assert all(report.data[k] >= 0 for k in PINJAMAN_KEYS)
+    assert 400 <= len(aktif_ids()) <= 500  # the district reported 449 of 555
+    runner.invoke(args=["seed-demo"])
+    assert (count(Region), count(Cooperative), count(Report), count(User)) == counts
+
+
+def test_seed_lalu_twins_equal_the_prior_year(runner):
+    runner.invoke(args=["seed-demo"])
+    coop = db.session.scalar(db.select(Cooperative).order_by(Cooperative.id))
+    by_year = {r.tahun_buku: r.data for r in coop.reports}
+    assert by_year[2025]["total_aset_lalu"] == by_year[2024]["total_aset"]
+    assert by_year[2024]["volume_usaha_lalu"] == by_year[2023]["volume_usaha"]
+
+
+def test_aktif_needs_rat_in_every_year_of_the_window(make_cooperative, make_report):
+    steady = make_cooperative("KSP Rutin")
+    lapsed = make_cooperative("KSP Absen")
+    for tahun in (2023, 2024, 2025):
+        make_report(steady, tahun, f"{tahun + 1}-03-01")
+    make_report(lapsed, 2023, "2024-03-01")
+    make_report(lapsed, 2024, "2025-03-01")
+    make_report(lapsed, 2025, None)
+    assert aktif_ids() == {steady.id}
+    assert aktif_ids(year=2024) == {steady.id, lapsed.id}
+    set_setting("aktif_window", 3)
+    db.session.commit()
+    assert aktif_ids(year=2025) == {steady.id}
+    assert aktif_ids(year=2025, window=1) == {steady.id}

@@ -80,14 +80,22 @@ def assert_equivalent(batch: list[dict]) -> None:
         assert expected.method == row["method"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(reports(), min_size=1, max_size=8))
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(reports(), min_size=1, max_size=6))
 def test_frame_matches_single_reports_with_gaps_zeros_and_edges(batch):
     assert_equivalent(batch)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(reports(complete=True), min_size=1, max_size=8))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(reports(complete=True), min_size=1, max_size=6))
 def test_frame_matches_single_reports_with_complete_bool_questionnaires(batch):
     assert_equivalent(batch)
 

@@ -18,7 +18,10 @@ def seed_demo_command():
     from sikomo.demo.seed import seed_demo
 
     result = seed_demo()
-    click.echo(f"Koperasi baru: {result['koperasi']}, laporan baru: {result['laporan']}")
+    click.echo(
+        f"Koperasi baru: {result['koperasi']}, laporan baru: {result['laporan']}, "
+        f"penilaian baru: {result['penilaian']}"
+    )
     click.echo("Akun demo (email / kata sandi):")
     for role, email, password in result["pengguna"]:
         click.echo(f"  {role:<9} {email:<24} {password}")

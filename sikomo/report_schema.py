@@ -18,6 +18,8 @@ ASSET_KEYS = (
 )
 # ppap is an allowance (a positive number) deducted from the assets above.
 CONTRA_ASSET_KEYS = ("ppap",)
+# Of pinjaman diberikan, the part owed by members: a breakdown, not an extra asset.
+BREAKDOWN_KEYS = ("pinjaman_anggota",)
 PINJAMAN_KEYS = (
     "pinjaman_lancar",
     "pinjaman_kurang_lancar",
@@ -50,6 +52,7 @@ TOTAL_KEYS = ("total_aset", "total_kewajiban_lancar", "total_kewajiban", "total_
 NERACA_KEYS = (
     ASSET_KEYS
     + CONTRA_ASSET_KEYS
+    + BREAKDOWN_KEYS
     + CURRENT_LIABILITY_KEYS
     + LONG_LIABILITY_KEYS
     + EQUITY_KEYS

@@ -1,5 +1,14 @@
+from sikomo.assessments import is_health_scored
 from sikomo.extensions import db
-from sikomo.models import Cooperative, Region, Report, User
+from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    Region,
+    Report,
+    ReportStatus,
+    User,
+)
 from sikomo.report_schema import PINJAMAN_KEYS, balance_problems
 from sikomo.settings import set_setting
 from sikomo.status import aktif_ids
@@ -26,8 +35,25 @@ def test_seed_demo_is_complete_balanced_and_idempotent(runner):
         assert balance_problems(report.data, "_lalu") == [], report.id
         assert all(report.data[k] >= 0 for k in PINJAMAN_KEYS)
     assert 400 <= len(aktif_ids()) <= 500  # the district reported 449 of 555
+    assessed = {a.report_id for a in db.session.scalars(db.select(Assessment))}
+    expected = {
+        r.id
+        for r in reports
+        if r.status == ReportStatus.DISETUJUI and is_health_scored(r.cooperative)
+    }
+    assert assessed == expected and len(expected) > 900
     runner.invoke(args=["seed-demo"])
     assert (count(Region), count(Cooperative), count(Report), count(User)) == counts
+    assert count(Assessment) == len(expected)
+
+
+def test_seed_assessments_are_the_engines_approved_result(runner):
+    runner.invoke(args=["seed-demo"])
+    rows = db.session.scalars(db.select(Assessment)).all()
+    assert {a.status for a in rows} == {AssessmentStatus.APPROVED}
+    assert all(a.predikat == a.engine_predikat and a.decided_by is not None for a in rows)
+    assert all(a.result["ruleset_hash"] == a.ruleset_hash for a in rows)
+    assert len({a.predikat for a in rows}) >= 3  # the demo spreads over the predikat
 
 
 def test_seed_lalu_twins_equal_the_prior_year(runner):

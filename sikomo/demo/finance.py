@@ -43,6 +43,7 @@ def neraca(rng: random.Random, total_aset: int, lends: bool, shu: int) -> dict[s
     other_weights = (4, 1, 2, 0.5) + ((0.2, 0.3) if lends else (5, 4)) + (0.5, 0.5, 3, 0.5)
     assets = loans | split(rng, total_aset + ppap - pinjaman, other_keys, other_weights)
     assets["ppap"] = ppap
+    assets["pinjaman_anggota"] = int(pinjaman * rng.uniform(0.6, 1.0))
     return assets | liabilities_and_equity(rng, total_aset, lends, shu)
 
 

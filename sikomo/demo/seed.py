@@ -5,11 +5,23 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+import scoring
 from sikomo import audit
+from sikomo.assessments import is_health_scored, new_assessment, run_engine
 from sikomo.auth.operations import create_user, find_user
 from sikomo.demo.finance import with_lalu, year_figures
 from sikomo.extensions import db
-from sikomo.models import Cooperative, Jenis, Region, Report, ReportStatus, Role
+from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    Jenis,
+    Region,
+    Report,
+    ReportStatus,
+    Role,
+    User,
+)
 from sikomo.regions import load_regions
 
 YEARS = (2023, 2024, 2025)
@@ -57,11 +69,16 @@ def seed_demo() -> dict:
     created_coops = ensure_cooperatives(plans)
     created_reports = ensure_reports(plans)
     users = ensure_users()
-    if created_coops or created_reports:
-        counts = {"koperasi": created_coops, "laporan": created_reports}
+    created_assessments = ensure_assessments()
+    counts = {
+        "koperasi": created_coops,
+        "laporan": created_reports,
+        "penilaian": created_assessments,
+    }
+    if any(counts.values()):
         audit.record("seed-demo", "demo.seed", None, None, counts)
         db.session.commit()
-    return {"koperasi": created_coops, "laporan": created_reports, "pengguna": users}
+    return counts | {"pengguna": users}
 
 
 def cooperative_plans(rng: random.Random) -> list[dict]:
@@ -137,8 +154,19 @@ def report_series(p: dict):
         anggota = max(10, int(anggota * rng.uniform(0.95, 1.1)))
         current = year_figures(rng, aset, anggota, p["simpan_pinjam"])
         if tahun >= founded:
-            yield tahun, identity(rng, p, tahun) | with_lalu(current, previous), status(rng, tahun)
+            data = identity(rng, p, tahun) | with_lalu(current, previous)
+            if p["simpan_pinjam"]:
+                data["kuesioner"] = answers(rng, p["rng_state"])
+            yield tahun, data, status(rng, tahun)
         previous = current
+
+
+def answers(rng: random.Random, quality_seed: float) -> dict[str, bool]:
+    """Questionnaire answers: each cooperative fulfils a steady share (55–100 %) of the items."""
+    ruleset = scoring.builtin_rulesets()["permenkop_9_2020"]
+    share = 0.55 + 0.45 * quality_seed
+    items = sorted(i.code for ind in ruleset.indicators if ind.enabled for i in ind.items)
+    return {code: rng.random() < share for code in items}
 
 
 def identity(rng: random.Random, p: dict, tahun: int) -> dict:
@@ -178,3 +206,25 @@ def ensure_users() -> list[tuple[str, str, str]]:
             coop_id = pengurus_coop if role == Role.PENGURUS else None
             create_user("seed-demo", name, email, password, role, coop_id)
     return [(role.value, email, password) for _, email, password, role in DEMO_USERS]
+
+
+def ensure_assessments() -> int:
+    """Score every approved KSP/USP report without an assessment, approved as the engine rates it."""
+    pengawas = db.session.scalar(select(User).where(User.email == "pengawas@sikomo.test"))
+    assessed = select(Assessment.report_id)
+    reports = db.session.scalars(
+        select(Report)
+        .join(Report.cooperative)
+        .where(Report.status == ReportStatus.DISETUJUI, Report.id.not_in(assessed))
+    )
+    created = 0
+    for report in reports:
+        if not is_health_scored(report.cooperative):
+            continue
+        row = new_assessment(report, run_engine(report), AssessmentStatus.APPROVED)
+        row.decided_by = pengawas
+        row.decided_at = report.approved_at or report.updated_at
+        db.session.add(row)
+        created += 1
+    db.session.commit()
+    return created

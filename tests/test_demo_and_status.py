@@ -1,4 +1,6 @@
 from sikomo.assessments import is_health_scored
+from sikomo.edit_rules import PINJAMAN_ITEMS as PINJAMAN_KEYS
+from sikomo.edit_rules import balance_problems
 from sikomo.extensions import db
 from sikomo.models import (
     Assessment,
@@ -9,7 +11,6 @@ from sikomo.models import (
     ReportStatus,
     User,
 )
-from sikomo.report_schema import PINJAMAN_KEYS, balance_problems
 from sikomo.settings import set_setting
 from sikomo.status import aktif_ids
 

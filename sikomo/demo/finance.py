@@ -2,12 +2,10 @@
 
 import random
 
-from sikomo.report_schema import (
-    CURRENT_LIABILITY_KEYS,
-    EQUITY_KEYS,
-    LALU_KEYS,
-    LONG_LIABILITY_KEYS,
-)
+from scoring.schema import fields
+from sikomo.edit_rules import CURRENT_LIABILITY_ITEMS as CURRENT_LIABILITY_KEYS
+from sikomo.edit_rules import EQUITY_ITEMS as EQUITY_KEYS
+from sikomo.edit_rules import LONG_LIABILITY_ITEMS as LONG_LIABILITY_KEYS
 
 
 def split(rng: random.Random, total: int, keys: tuple[str, ...], weights) -> dict[str, int]:
@@ -112,4 +110,6 @@ def year_figures(rng: random.Random, total_aset: int, anggota: int, lends: bool)
 
 
 def with_lalu(current: dict, previous: dict) -> dict:
-    return current | {f"{k}_lalu": previous[k] for k in LALU_KEYS}
+    """Add the prior-year twins the schema defines, from last year's figures."""
+    twins = {f.key: f.lalu_of for f in fields().values() if f.lalu_of and f.lalu_of in previous}
+    return current | {twin: previous[base] for twin, base in twins.items()}

@@ -8,7 +8,11 @@ from sikomo.models import Role
 
 
 def init_app(app) -> None:
-    for command in (seed_demo_command, create_user_command, import_command, regions_command):
+    from sikomo.reports.cli import import_reports_command
+
+    commands = (seed_demo_command, create_user_command, import_command, regions_command,
+                import_reports_command)  # fmt: skip
+    for command in commands:
         app.cli.add_command(command)
 
 

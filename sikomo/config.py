@@ -14,7 +14,7 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
 WTF_CSRF_TIME_LIMIT = 8 * 3600
-MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (registry import) up to 10 MB
+MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # request cap; attachments are refused above 10 MB
 
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"

@@ -96,6 +96,11 @@ class ReportStatus(enum.StrEnum):
     DIKEMBALIKAN = "dikembalikan"
     DISETUJUI = "disetujui"
 
+    @property
+    def label(self) -> str:
+        return {"draf": "Draf", "diajukan": "Diajukan", "dikembalikan": "Dikembalikan",
+                "disetujui": "Disetujui"}[self.value]  # fmt: skip
+
 
 class Method(enum.StrEnum):
     PERMENKOP_9_2020 = "permenkop_9_2020"
@@ -206,6 +211,9 @@ class Report(db.Model):
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
     assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="report", order_by="Attachment.id"
+    )
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -276,3 +284,20 @@ class Target(db.Model):
     indicator_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
     nilai: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+
+
+class Attachment(db.Model):
+    """A file attached to a report version (RAT minutes, signed statements), stored by random name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")

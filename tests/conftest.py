@@ -24,9 +24,10 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def test_config(database_url):
+def test_config(database_url, tmp_path_factory):
     return {
         "TESTING": True,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,

@@ -6,7 +6,8 @@ that refuses (403/404) must not show the other cooperative's name.
 
 import pytest
 
-from sikomo.models import Role
+from sikomo.extensions import db
+from sikomo.models import ReportStatus, Role
 
 ANON = "anonim"
 ROLES = (ANON, Role.PENGURUS, Role.PENGAWAS, Role.DINAS, Role.ADMIN)
@@ -33,6 +34,27 @@ MATRIX = [
     ("POST", "/koperasi/{other}/ubah",    302, 403, 403, 302, 302),  # empty body: saves as is
     ("GET", "/koperasi/impor",            302, 403, 403, 200, 200),
     ("POST", "/koperasi/impor",           302, 403, 403, 200, 200),
+    ("GET", "/laporan/",                  302, 200, 403, 403, 403),
+    ("POST", "/laporan/mulai",            302, 302, 403, 403, 403),
+    ("GET", "/laporan/{own_report}",      302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_report}",    302, 404, 200, 200, 200),
+    ("GET", "/laporan/999999",            302, 404, 404, 404, 404),
+    ("GET", "/laporan/{own_report}/bagian/neraca",    302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_report}/bagian/neraca",  302, 404, 200, 200, 200),
+    ("GET", "/laporan/{own_report}/bagian/lampiran",  302, 200, 200, 200, 200),
+    ("GET", "/laporan/{own_report}/bagian/tidak-ada", 302, 404, 404, 404, 404),
+    ("POST", "/laporan/{own_report}/bagian/neraca",   302, 302, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/bagian/neraca", 302, 404, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/pratinjau",     302, 404, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/ajukan",        302, 404, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/perbaiki",      302, 404, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/lampiran",      302, 404, 403, 403, 403),
+    ("POST", "/laporan/{other_report}/unggah",        302, 404, 403, 403, 403),
+    ("GET", "/laporan/{own_report}/template.xlsx",    302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_report}/template.xlsx",  302, 404, 200, 200, 200),
+    ("GET", "/laporan/lampiran/999999",   302, 404, 404, 404, 404),
+    ("GET", "/laporan/impor",             302, 403, 403, 200, 200),
+    ("GET", "/api/v1/edit-rules",         200, 200, 200, 200, 200),
 ]  # fmt: skip
 
 CASES = [
@@ -44,13 +66,17 @@ CASES = [
 
 @pytest.mark.parametrize(("role", "method", "url", "expected"), CASES)
 def test_role_may_reach_url_only_as_the_matrix_says(
-    client, login_as, make_cooperative, role, method, url, expected
+    client, login_as, make_cooperative, make_report, role, method, url, expected
 ):
     own = make_cooperative("Koperasi Milik Pengurus")
     other = make_cooperative("Koperasi Lain Rahasia", nik="3516999999999999")
+    own_report, other_report = make_report(own), make_report(other)
+    own_report.status = other_report.status = ReportStatus.DRAF
+    db.session.commit()
     if role != ANON:
         login_as(role, cooperative=own if role == Role.PENGURUS else None)
-    response = client.open(url.format(own=own.id, other=other.id), method=method)
+    ids = dict(own=own.id, other=other.id, own_report=own_report.id, other_report=other_report.id)
+    response = client.open(url.format(**ids), method=method)
     assert response.status_code == expected
     if expected in (403, 404):
         body = response.get_data(as_text=True)

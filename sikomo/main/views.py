@@ -14,7 +14,7 @@ from sikomo.status import aktif_ids, reference_year
 @login_required
 def index():
     if current_user.role == Role.PENGURUS:
-        return redirect(url_for("registry.detail", cooperative_id=current_user.cooperative_id))
+        return redirect(url_for("reports.dashboard"))
     return render_template("main/index.html", summary=dashboard_summary())
 
 

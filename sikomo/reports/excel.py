@@ -1,0 +1,190 @@
+"""The report's Excel template (generated from the schema) and reading it back, all or nothing."""
+
+from datetime import date, datetime
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from scoring.schema import fields
+from sikomo.numbers import AmountError, parse_amount
+from sikomo.reports import operations as ops
+from sikomo.reports.sections import group_fields, has_lalu, questionnaire, sections_for
+
+HEADER = ("Kunci", "Uraian", "Satuan", "Tahun ini", "Tahun lalu")
+ANSWER_TEXT = {"terpenuhi": True, "ya": True, "tidak terpenuhi": False, "tidak": False}
+PREFILLED_FILL = PatternFill("solid", fgColor="E8F0FE")
+BOLD = Font(bold=True)
+
+
+class TemplateErrors(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} kesalahan")
+        self.errors = errors
+
+
+def open_years(today: date | None = None) -> list[int]:
+    """Book years a pengurus may start reporting: the last three closed years."""
+    year = (today or date.today()).year
+    return [year - 1, year - 2, year - 3]
+
+
+def _unit(key: str) -> str:
+    kind = fields()[key].kind
+    return {"count": "orang", "date": "tanggal"}.get(kind, "Rp")
+
+
+def _form_rows(report) -> list[tuple[str, str | None]]:
+    """(current key, prior-year key or None) for every field of the report's sections."""
+    rows: list[tuple[str, str | None]] = [("tanggal_rat", None)]
+    for section in sections_for(report, health_scored=False):
+        for schema_section, _ in section.groups:
+            for f in group_fields(schema_section):
+                if f.numeric:
+                    rows.append((f.key, f"{f.key}_lalu" if has_lalu(f.key) else None))
+    return rows
+
+
+def template_workbook(report) -> bytes:
+    """An XLSX with labels, units, the draft's values and last year's approved figures."""
+    data = report.data or {}
+    prefilled = set(data.get(ops.PREFILLED, []))
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "Laporan"
+    sheet.append(["Laporan RAT", report.cooperative.nama])
+    sheet.append(["NIK", report.cooperative.nik or ""])
+    sheet.append(["Tahun buku", report.tahun_buku])
+    sheet.append([])
+    sheet.append(list(HEADER))
+    for cell in sheet[5]:
+        cell.font = BOLD
+    for key, lalu in _form_rows(report):
+        label = fields()[key].label
+        sheet.append([key, label, _unit(key), data.get(key), data.get(lalu) if lalu else None])
+        if lalu and lalu in prefilled:
+            sheet.cell(sheet.max_row, 5).fill = PREFILLED_FILL
+    for column, width in zip("ABCDE", (32, 48, 10, 20, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+    _questionnaire_sheet(wb, report, data.get("kuesioner", {}))
+    notes = wb.create_sheet("Petunjuk")
+    for line in (
+        "Isi kolom 'Tahun ini' (dan 'Tahun lalu' bila perlu) pada lembar Laporan.",
+        "Angka boleh ditulis 1234567 atau 1.234.567; sel kosong berarti belum diketahui, bukan 0.",
+        "Sel biru di kolom 'Tahun lalu' diisi dari laporan tahun lalu yang telah disetujui.",
+        "Tanggal RAT ditulis sebagai tanggal (mis. 2026-03-14).",
+        "Jangan mengubah kolom Kunci. Lembar Kuesioner: pilih Terpenuhi atau Tidak terpenuhi.",
+    ):
+        notes.append([line])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _questionnaire_sheet(wb: Workbook, report, answers: dict[str, bool]) -> None:
+    items = questionnaire(report)
+    if not items:
+        return
+    sheet = wb.create_sheet("Kuesioner")
+    sheet.append(["Kode", "Indikator", "Pertanyaan", "Jawaban"])
+    for cell in sheet[1]:
+        cell.font = BOLD
+    choice = DataValidation(type="list", formula1='"Terpenuhi,Tidak terpenuhi"', allow_blank=True)
+    sheet.add_data_validation(choice)
+    for indicator, indicator_items in items:
+        for item in indicator_items:
+            answer = answers.get(item.code)
+            text = None if answer is None else ("Terpenuhi" if answer else "Tidak terpenuhi")
+            sheet.append([item.code, indicator.name, item.text, text])
+            choice.add(sheet.cell(sheet.max_row, 4))
+    for column, width in zip("ABCD", (40, 40, 80, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def read_template(report, stream) -> tuple[dict[str, Any], dict[str, bool | None]]:
+    """Values and answers from a filled template; raise TemplateErrors listing every problem."""
+    try:
+        wb = load_workbook(BytesIO(stream.read()), data_only=True, read_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not an XLSX
+        raise TemplateErrors(["Berkas bukan XLSX yang dapat dibaca."]) from None
+    errors: list[str] = []
+    if "Laporan" not in wb.sheetnames:
+        raise TemplateErrors(["Lembar 'Laporan' tidak ditemukan: gunakan template dari SIKOMO."])
+    values = _read_values(wb["Laporan"], report, errors)
+    codes = {item.code for _, items in questionnaire(report) for item in items}
+    answers = _read_answers(wb["Kuesioner"], codes, errors) if "Kuesioner" in wb.sheetnames else {}
+    if errors:
+        raise TemplateErrors(errors)
+    return values, answers
+
+
+def _read_values(sheet, report, errors: list[str]) -> dict[str, Any]:
+    rows = list(sheet.iter_rows(values_only=True))
+    year = rows[2][1] if len(rows) > 2 and len(rows[2]) > 1 else None
+    if str(year).strip() != str(report.tahun_buku):
+        errors.append(
+            f"Laporan!B3: tahun buku {year!r} tidak sama dengan laporan ini ({report.tahun_buku})."
+        )
+    header = tuple(
+        str(c).strip() if c is not None else "" for c in (rows[4] if len(rows) > 4 else ())
+    )
+    if header[: len(HEADER)] != HEADER:
+        errors.append(
+            f"Laporan baris 5: kolom harus {', '.join(HEADER)}; ditemukan {', '.join(header)}."
+        )
+        return {}
+    allowed = {k for pair in _form_rows(report) for k in pair if k}
+    values: dict[str, Any] = {}
+    for number, row in enumerate(rows[5:], start=6):
+        key = str(row[0]).strip() if row and row[0] is not None else ""
+        if not key:
+            continue
+        if key not in allowed:
+            errors.append(f"Laporan!A{number}: kunci '{key}' tidak dikenal.")
+            continue
+        cells = (("D", key, row[3] if len(row) > 3 else None),)
+        if f"{key}_lalu" in allowed:
+            cells += (("E", f"{key}_lalu", row[4] if len(row) > 4 else None),)
+        for column, target, cell in cells:
+            _read_cell(values, errors, f"Laporan!{column}{number}", target, cell)
+    return values
+
+
+def _read_cell(values: dict, errors: list[str], where: str, key: str, cell: Any) -> None:
+    label = fields()[key].label
+    if key == "tanggal_rat":
+        if cell in (None, ""):
+            values[key] = None
+        elif isinstance(cell, datetime | date):
+            values[key] = (cell.date() if isinstance(cell, datetime) else cell).isoformat()
+        else:
+            try:
+                values[key] = date.fromisoformat(str(cell).strip()).isoformat()
+            except ValueError:
+                errors.append(f"{where}: {label}: tulis tanggal seperti 2026-03-14.")
+        return
+    try:
+        values[key] = parse_amount(cell, signed=fields()[key].kind == "signed_money")
+    except AmountError as exc:
+        errors.append(f"{where}: {label}: {exc} (isi: {cell!r}).")
+
+
+def _read_answers(sheet, codes: set[str], errors: list[str]) -> dict[str, bool | None]:
+    answers: dict[str, bool | None] = {}
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        code = str(row[0]).strip() if row and row[0] else ""
+        if not code:
+            continue
+        if code not in codes:
+            errors.append(f"Kuesioner!A{number}: kode butir '{code}' tidak dikenal.")
+            continue
+        text = str(row[3]).strip().lower() if len(row) > 3 and row[3] is not None else ""
+        if text and text not in ANSWER_TEXT:
+            errors.append(
+                f"Kuesioner!D{number}: jawaban '{row[3]}' harus Terpenuhi atau Tidak terpenuhi."
+            )
+            continue
+        answers[code] = ANSWER_TEXT.get(text)
+    return answers

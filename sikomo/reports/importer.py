@@ -1,0 +1,170 @@
+"""Dinas bulk import of reports: one row per report, all or nothing, through the same edits."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from scoring.ruleset import all_item_codes
+from scoring.schema import KUESIONER_PREFIX, fields
+from sikomo import audit, edit_rules
+from sikomo.extensions import db
+from sikomo.models import Cooperative, Report, ReportStatus
+from sikomo.numbers import AmountError, parse_amount
+from sikomo.registry.importer import RowError, read_table
+from sikomo.reports import operations as ops
+
+IDENTITY = ("nik", "tahun_buku")
+NOT_IMPORTED = {"cooperative_id", "jenis", "metode"}
+IMPORTED_NOTE = "Diimpor oleh Dinas dari berkas; belum ada penjelasan pengurus."
+ANSWERS = {"1": True, "ya": True, "true": True, "terpenuhi": True,
+           "0": False, "tidak": False, "false": False, "tidak terpenuhi": False}  # fmt: skip
+
+
+@dataclass
+class ReportImport:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    warnings: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    line: int
+    cooperative: Cooperative
+    tahun_buku: int
+    data: dict[str, Any]
+
+
+def _check_columns(df: pd.DataFrame, result: ReportImport) -> None:
+    allowed = set(fields()) - NOT_IMPORTED
+    for column in df.columns:
+        name = str(column).strip()
+        if name.startswith(KUESIONER_PREFIX):
+            if name.removeprefix(KUESIONER_PREFIX) not in all_item_codes():
+                result.errors.append(RowError(1, name, "kode butir kuesioner tidak dikenal"))
+        elif name not in allowed:
+            result.errors.append(RowError(1, name, "kolom tidak dikenal dalam skema laporan"))
+    for required in IDENTITY:
+        if required not in df.columns:
+            result.errors.append(RowError(1, required, "kolom wajib tidak ada"))
+
+
+def _cell(value: Any) -> Any:
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def _parse_row(line: int, row: dict[str, Any], coops: dict[str, Cooperative], result: ReportImport):
+    errors = result.errors
+    nik = str(_cell(row.get("nik")) or "").strip()
+    coop = coops.get(nik)
+    if coop is None:
+        errors.append(RowError(line, "nik", f"NIK {nik or '(kosong)'} tidak terdaftar"))
+    try:
+        tahun = int(str(row.get("tahun_buku", "")).strip())
+    except ValueError:
+        errors.append(RowError(line, "tahun_buku", "harus tahun, mis. 2025"))
+        tahun = None
+    data: dict[str, Any] = {}
+    for key, raw in row.items():
+        value = _cell(raw)
+        if key in IDENTITY or value is None:
+            continue
+        if key.startswith(KUESIONER_PREFIX):
+            answer = ANSWERS.get(str(value).strip().lower())
+            if answer is None:
+                errors.append(
+                    RowError(line, key, "harus ya/tidak, 1/0 atau Terpenuhi/Tidak terpenuhi")
+                )
+            data.setdefault("kuesioner", {})[key.removeprefix(KUESIONER_PREFIX)] = answer
+        elif key == "tanggal_rat":
+            try:
+                data[key] = date.fromisoformat(str(value).strip()[:10]).isoformat()
+            except ValueError:
+                errors.append(RowError(line, key, "tulis tanggal seperti 2026-03-14"))
+        else:
+            try:
+                data[key] = parse_amount(value, signed=fields()[key].kind == "signed_money")
+            except AmountError as exc:
+                errors.append(RowError(line, key, f"{exc} (isi: {value!r})"))
+    if coop is None or tahun is None:
+        return None
+    return _Row(line, coop, tahun, {"tahun_buku": tahun, **data})
+
+
+def _check_row(row: _Row, seen: set, result: ReportImport) -> None:
+    key = (row.cooperative.id, row.tahun_buku)
+    if key in seen:
+        result.errors.append(RowError(row.line, "tahun_buku", "laporan yang sama muncul dua kali"))
+    seen.add(key)
+    newest = ops.latest(*key)
+    if newest is not None and newest.status != ReportStatus.DRAF:
+        status = newest.status.value
+        result.errors.append(
+            RowError(row.line, "tahun_buku", f"sudah ada laporan berstatus {status}")
+        )
+    before = ops.previous_approved(*key)
+    for finding in edit_rules.check(row.data, row.tahun_buku, before.data if before else None):
+        if finding.blocking:
+            result.errors.append(RowError(row.line, finding.fields[0], finding.message))
+        else:
+            row.data.setdefault(ops.EXPLANATIONS, {})[finding.rule] = IMPORTED_NOTE
+
+
+def import_reports(
+    actor, df: pd.DataFrame, progress: Callable[[int, int], None] | None = None
+) -> ReportImport:
+    """Validate every row first; store all as diajukan (marked imported) only when none fails."""
+    result = ReportImport()
+    df = df.rename(columns=lambda c: str(c).strip())
+    _check_columns(df, result)
+    if result.errors:
+        return result
+    coops = {
+        c.nik: c
+        for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
+    }
+    rows, seen = [], set()
+    records = df.to_dict("records")
+    for number, record in enumerate(records, start=2):
+        row = _parse_row(number, record, coops, result)
+        if row is not None:
+            _check_row(row, seen, result)
+            rows.append(row)
+        if progress and (number - 1) % 500 == 0:
+            progress(number - 1, len(records))
+    if result.errors:
+        return result
+    now = datetime.now(UTC)
+    for row in rows:
+        newest = ops.latest(row.cooperative.id, row.tahun_buku)
+        report = Report(
+            cooperative_id=row.cooperative.id, tahun_buku=row.tahun_buku,
+            version=newest.version + 1 if newest else 1, status=ReportStatus.DIAJUKAN,
+            imported=True, data=row.data, submitted_at=now,
+        )  # fmt: skip
+        db.session.add(report)
+        db.session.flush()
+        audit.record(actor, "report.import", report, None, {"tahun_buku": row.tahun_buku,
+                     "versi": report.version, "status": "diajukan"})  # fmt: skip
+        result.warnings += len(row.data.get(ops.EXPLANATIONS, {}))
+    result.created = len(rows)
+    db.session.commit()
+    if progress:
+        progress(len(records), len(records))
+    return result
+
+
+def import_file(actor, content: bytes, filename: str, progress=None) -> ReportImport:
+    try:
+        df = read_table(content, filename)
+    except ValueError as exc:
+        return ReportImport(errors=[RowError(1, "berkas", str(exc))])
+    return import_reports(actor, df, progress)

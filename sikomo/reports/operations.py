@@ -1,0 +1,222 @@
+"""Report drafts, versions and submission: plain functions taking validated data and the actor."""
+
+from copy import deepcopy
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from sikomo import audit, edit_rules
+from sikomo.extensions import db
+from sikomo.models import Attachment, Cooperative, Report, ReportStatus
+
+RAW = "_raw"  # text typed into a field that could not be read yet: kept, never lost
+EXPLANATIONS = "_peringatan"  # {quality rule code: the pengurus's one-line explanation}
+PREFILLED = "_prefilled"  # prior-year keys copied from last year's approved report
+PRIVATE = (RAW, EXPLANATIONS, PREFILLED)
+CONFLICT_MESSAGE = (
+    "Laporan ini telah diubah di sesi lain sejak halaman ini dibuka. Isian Anda masih di layar "
+    "dan belum disimpan: buka ulang halaman untuk melihat versi terbaru, lalu masukkan lagi "
+    "perubahan Anda."
+)
+
+
+class Conflict(Exception):
+    """Someone saved the report after this form was opened (optimistic locking)."""
+
+
+class NotEditable(Exception):
+    """Only a draft can be changed; a submitted or approved version is frozen."""
+
+
+class SubmitBlocked(Exception):
+    def __init__(self, findings: list[edit_rules.Finding], unreadable: dict[str, str]):
+        super().__init__("laporan belum dapat diajukan")
+        self.findings = findings
+        self.unreadable = unreadable
+
+
+def versions(cooperative_id: int, tahun_buku: int | None = None) -> list[Report]:
+    query = select(Report).where(Report.cooperative_id == cooperative_id)
+    if tahun_buku is not None:
+        query = query.where(Report.tahun_buku == tahun_buku)
+    return list(db.session.scalars(query.order_by(Report.tahun_buku.desc(), Report.version.desc())))
+
+
+def latest(cooperative_id: int, tahun_buku: int) -> Report | None:
+    found = versions(cooperative_id, tahun_buku)
+    return found[0] if found else None
+
+
+def previous_approved(cooperative_id: int, tahun_buku: int) -> Report | None:
+    """Last year's approved report (its newest approved version)."""
+    return db.session.scalar(
+        select(Report)
+        .where(
+            Report.cooperative_id == cooperative_id,
+            Report.tahun_buku == tahun_buku - 1,
+            Report.status == ReportStatus.DISETUJUI,
+        )
+        .order_by(Report.version.desc())
+        .limit(1)
+    )
+
+
+def prior_year_values(cooperative_id: int, tahun_buku: int) -> dict[str, int]:
+    """The `_lalu` twins filled from last year's approved report."""
+    from scoring.schema import fields
+
+    before = previous_approved(cooperative_id, tahun_buku)
+    if before is None:
+        return {}
+    twins = {f.key: f.lalu_of for f in fields().values() if f.lalu_of}
+    return {
+        twin: before.data[base] for twin, base in twins.items() if before.data.get(base) is not None
+    }
+
+
+def start(actor, cooperative: Cooperative, tahun_buku: int) -> Report:
+    """Open the year's report: the newest version if one exists, else a new draft."""
+    existing = latest(cooperative.id, tahun_buku)
+    if existing is not None:
+        return existing
+    prior = prior_year_values(cooperative.id, tahun_buku)
+    data = {"tahun_buku": tahun_buku, **prior, PREFILLED: sorted(prior)}
+    report = Report(cooperative_id=cooperative.id, tahun_buku=tahun_buku, version=1, data=data)
+    db.session.add(report)
+    db.session.flush()
+    audit.record(actor, "report.start", report, None, {"tahun_buku": tahun_buku, "version": 1})
+    db.session.commit()
+    return report
+
+
+def _check_editable(report: Report, expected_version: int | None) -> None:
+    if report.status != ReportStatus.DRAF:
+        raise NotEditable("laporan ini sudah diajukan atau disetujui dan tidak dapat diubah")
+    if expected_version is not None and expected_version != report.version_id:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+def _commit_change(actor, report: Report, action: str, data: dict[str, Any]) -> None:
+    old = report.data or {}
+    changed = sorted(k for k in set(old) | set(data) if old.get(k) != data.get(k))
+    if not changed:
+        return
+    before = {k: old.get(k) for k in changed}
+    report.data = data
+    audit.record(actor, action, report, before, {k: data.get(k) for k in changed})
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(CONFLICT_MESSAGE) from None
+
+
+def save_values(
+    actor,
+    report: Report,
+    values: dict[str, Any],
+    unreadable: dict[str, str],
+    expected_version: int | None,
+) -> None:
+    """Store a section's values (None = blank = unknown) and any text that could not be read."""
+    _check_editable(report, expected_version)
+    data = deepcopy(report.data or {})
+    raw = data.get(RAW, {})
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+        raw.pop(key, None)
+    raw.update(unreadable)
+    for key in unreadable:
+        data.pop(key, None)
+    data[RAW] = raw
+    if not raw:
+        data.pop(RAW)
+    _commit_change(actor, report, "report.save", data)
+
+
+def save_answers(
+    actor, report: Report, answers: dict[str, bool | None], expected_version: int | None
+) -> None:
+    """Store the pengurus's questionnaire answers; None leaves an item unanswered."""
+    _check_editable(report, expected_version)
+    data = deepcopy(report.data or {})
+    kuesioner = {k: v for k, v in {**data.get("kuesioner", {}), **answers}.items() if v is not None}
+    data["kuesioner"] = kuesioner
+    _commit_change(actor, report, "report.answers", data)
+
+
+def findings(report: Report) -> list[edit_rules.Finding]:
+    before = previous_approved(report.cooperative_id, report.tahun_buku)
+    return edit_rules.check(report.data or {}, report.tahun_buku, before.data if before else None)
+
+
+def submit(
+    actor, report: Report, explanations: dict[str, str], expected_version: int | None
+) -> None:
+    """Freeze the draft as diajukan when no validity edit fails and every warning is explained."""
+    _check_editable(report, expected_version)
+    found = findings(report)
+    quality = {f.rule for f in found if f.kind == edit_rules.QUALITY}
+    kept = {
+        rule: text.strip()
+        for rule, text in explanations.items()
+        if rule in quality and text.strip()
+    }
+    data = deepcopy(report.data or {})
+    unreadable = data.get(RAW, {})
+    if unreadable or not edit_rules.can_submit(found, kept):
+        if kept != data.get(EXPLANATIONS, {}):  # keep what was typed even though we refuse
+            data[EXPLANATIONS] = kept
+            _commit_change(actor, report, "report.explain", data)
+        raise SubmitBlocked(found, unreadable)
+    data[EXPLANATIONS] = kept
+    report.status = ReportStatus.DIAJUKAN
+    report.submitted_at = datetime.now(UTC)
+    audit.record(actor, "report.status", report, {"status": "draf"}, {"status": "diajukan"})
+    _commit_change(actor, report, "report.submit", data)
+    if report.status == ReportStatus.DIAJUKAN:  # no data change: commit the status alone
+        db.session.commit()
+
+
+def reopen(actor, report: Report) -> Report:
+    """A returned or approved report is corrected in a new draft version; the old one is kept."""
+    newest = latest(report.cooperative_id, report.tahun_buku)
+    if newest is not None and newest.status == ReportStatus.DRAF:
+        return newest
+    if (
+        report.status not in (ReportStatus.DIKEMBALIKAN, ReportStatus.DISETUJUI)
+        or newest is not report
+    ):
+        raise NotEditable("hanya versi terbaru yang dikembalikan atau disetujui dapat diperbaiki")
+    draft = Report(
+        cooperative_id=report.cooperative_id,
+        tahun_buku=report.tahun_buku,
+        version=report.version + 1,
+        data=deepcopy(report.data),
+    )
+    db.session.add(draft)
+    db.session.flush()
+    for old in report.attachments:
+        db.session.add(Attachment(report_id=draft.id, **_attachment_copy(old)))
+    audit.record(actor, "report.new_version", draft, {"from_version": report.version},
+                 {"version": draft.version})  # fmt: skip
+    db.session.commit()
+    return draft
+
+
+def _attachment_copy(att: Attachment) -> dict[str, Any]:
+    keys = (
+        "filename",
+        "stored_name",
+        "content_type",
+        "size",
+        "sha256",
+        "description",
+        "uploaded_by_id",
+    )
+    return {k: getattr(att, k) for k in keys}

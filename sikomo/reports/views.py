@@ -1,0 +1,407 @@
+"""Pengurus report pages: dashboard, sections, summary and submission, attachments, Excel."""
+
+from io import BytesIO
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from scoring import ScoringError
+from sikomo.assessments import is_health_scored, run_engine
+from sikomo.auth.access import STAFF, roles_required
+from sikomo.extensions import db
+from sikomo.models import Assessment, AssessmentStatus, Attachment, Report, ReportStatus, Role
+from sikomo.reports import attachments, bp, excel
+from sikomo.reports import operations as ops
+from sikomo.reports.forms import (
+    AttachmentForm,
+    StartForm,
+    SubmitForm,
+    UploadForm,
+    item_field_name,
+    questionnaire_form,
+    section_form,
+)
+from sikomo.reports.sections import group_fields, questionnaire, section, sections_for
+
+ALL_ROLES = (Role.PENGURUS, *STAFF)
+
+
+def report_or_404(report_id: int) -> Report:
+    """The report if the current user may see it; 404 otherwise, so nothing leaks."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    if current_user.role == Role.PENGURUS and report.cooperative_id != current_user.cooperative_id:
+        abort(404)
+    return report
+
+
+def own_report_or_404(report_id: int) -> Report:
+    """Only the cooperative's own pengurus changes its report."""
+    report = report_or_404(report_id)
+    if current_user.role != Role.PENGURUS:
+        abort(403)
+    return report
+
+
+def sentence(message: object) -> str:
+    """A message as a sentence: first letter upper case, a full stop at the end."""
+    text = str(message)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def expected_version() -> int | None:
+    value = request.form.get("version_id", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/")
+@roles_required(Role.PENGURUS)
+def dashboard():
+    coop = current_user.cooperative
+    if coop is None:
+        abort(404)
+    reports = ops.versions(coop.id)
+    years = sorted({r.tahun_buku for r in reports}, reverse=True)
+    newest = {y: next(r for r in reports if r.tahun_buku == y) for y in years}
+    approved = db.session.scalars(
+        db.select(Assessment)
+        .join(Assessment.report)
+        .where(Report.cooperative_id == coop.id, Assessment.status != AssessmentStatus.PROVISIONAL)
+        .order_by(Report.tahun_buku.desc(), Assessment.id.desc())
+    ).all()
+    form = StartForm()
+    form.tahun_buku.choices = [
+        SelectChoice(y, str(y)) for y in excel.open_years() if y not in newest
+    ]
+    return render_template(
+        "reports/dashboard.html", coop=coop, years=years, newest=newest, reports=reports,
+        approved=approved, form=form,
+    )  # fmt: skip
+
+
+@bp.route("/mulai", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def start():
+    form = StartForm()
+    form.tahun_buku.choices = [SelectChoice(y, str(y)) for y in excel.open_years()]
+    if not form.validate_on_submit():
+        flash("Pilih tahun buku yang akan dilaporkan.", "error")
+        return redirect(url_for("reports.dashboard"))
+    report = ops.start(current_user, current_user.cooperative, form.tahun_buku.data)
+    return redirect(url_for("reports.edit", report_id=report.id, slug="identitas"))
+
+
+def preview_of(report: Report, data: dict | None = None) -> dict | None:
+    """The engine's score for the draft as it stands (None when the cooperative is not scored)."""
+    if not is_health_scored(report.cooperative):
+        return None
+    try:
+        result = run_engine(report, data)
+    except ScoringError as exc:
+        return {"error": str(exc)}
+    scored = [i for i in result.indicators if i.status == "ok" and i.skor is not None]
+    weakest = sorted(scored, key=lambda i: (i.skor / i.max_skor, i.code))[:5]
+    return {
+        "total": result.total,
+        "predikat": result.predikat,
+        "predikat_label": result.predikat_label,
+        "provisional": result.provisional,
+        "scored": result.indicators_scored,
+        "defined": result.indicators_defined,
+        "weakest": [
+            {"name": i.name, "ratio": i.ratio, "kategori": i.kategori, "nilai": i.nilai}
+            for i in weakest
+        ],
+    }
+
+
+def section_context(report: Report, slug: str, form=None) -> dict:
+    sections = sections_for(report, is_health_scored(report.cooperative))
+    current = section(slug)
+    if current is None or current not in sections:
+        abort(404)
+    if form is None:
+        form = build_form(report, current)
+    editable = current_user.role == Role.PENGURUS and report.status == ReportStatus.DRAF
+    return dict(
+        report=report, sections=sections, current=current, form=form, editable=editable,
+        preview=preview_of(report), raw=(report.data or {}).get(ops.RAW, {}),
+        prefilled=set((report.data or {}).get(ops.PREFILLED, [])),
+        questionnaire=questionnaire(report) if current.slug == "kuesioner" else [],
+        item_field_name=item_field_name, upload_form=AttachmentForm(),
+        group_keys=lambda name: {f.key for f in group_fields(name)},
+    )  # fmt: skip
+
+
+def build_form(report: Report, current, formdata=None):
+    data = dict(report.data or {})
+    if current.slug == "kuesioner":
+        codes = tuple(item.code for _, items in questionnaire(report) for item in items)
+        answers = data.get("kuesioner", {})
+        initial = {
+            item_field_name(c): ("ya" if answers[c] else "tidak") for c in codes if c in answers
+        }
+        form = questionnaire_form(codes)(formdata=formdata, data=initial)
+    else:
+        initial = {**data, **data.get(ops.RAW, {})}
+        form = section_form(current)(formdata=formdata, data=initial)
+    if formdata is None:
+        form.version_id.data = report.version_id
+    return form
+
+
+@bp.route("/<int:report_id>/bagian/<slug>", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def edit(report_id: int, slug: str):
+    report = report_or_404(report_id)
+    if request.method == "GET":
+        context = section_context(report, slug)
+        if slug == "lampiran":
+            return render_template("reports/attachments.html", **context)
+        for key in context["raw"]:  # show why a kept text is not read yet
+            if key in context["form"]:
+                field = context["form"][key]
+                try:
+                    field.pre_validate(context["form"])
+                except ValueError as exc:
+                    field.errors = [str(exc)]
+        return render_template("reports/section.html", **context)
+    report = own_report_or_404(report_id)
+    current = section(slug)
+    form = build_form(report, current, request.form)
+    form.validate()
+    try:
+        if current.slug == "kuesioner":
+            answers = {
+                item.code: {"ya": True, "tidak": False}.get(form[item_field_name(item.code)].data)
+                for _, items in questionnaire(report) for item in items
+            }  # fmt: skip
+            ops.save_answers(current_user, report, answers, expected_version())
+        else:
+            values, unreadable = read_amounts(form)
+            ops.save_values(current_user, report, values, unreadable, expected_version())
+    except ops.Conflict as exc:
+        flash(str(exc), "error")
+        return render_template("reports/section.html", **section_context(report, slug, form)), 409
+    except ops.NotEditable as exc:
+        flash(sentence(exc), "error")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    if form.errors:
+        flash("Draf disimpan, tetapi beberapa isian belum dapat dibaca: lihat pesan di bawahnya. "
+              "Teks yang Anda ketik tetap tersimpan.", "warning")  # fmt: skip
+        return render_template("reports/section.html", **section_context(report, slug, form)), 422
+    flash("Draf disimpan.", "success")
+    return redirect(next_url(report, current))
+
+
+def read_amounts(form) -> tuple[dict, dict]:
+    """Values that could be read, and the raw text of those that could not."""
+    values, unreadable = {}, {}
+    for field in form:
+        if field.name in ("csrf_token", "version_id") or field.name not in request.form:
+            continue  # a field the request did not send is left as it is
+        if field.errors:
+            unreadable[field.name] = field.data
+        elif field.name == "tanggal_rat":
+            values[field.name] = field.data.strip() or None if field.data else None
+        else:
+            values[field.name] = field.parsed
+    return values, unreadable
+
+
+def next_url(report: Report, current) -> str:
+    if request.form.get("lanjut"):
+        sections = sections_for(report, is_health_scored(report.cooperative))
+        position = [s.slug for s in sections].index(current.slug)
+        if position + 1 < len(sections):
+            return url_for("reports.edit", report_id=report.id, slug=sections[position + 1].slug)
+        return url_for("reports.summary", report_id=report.id)
+    return url_for("reports.edit", report_id=report.id, slug=current.slug)
+
+
+@bp.route("/<int:report_id>/pratinjau", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def preview(report_id: int):
+    """The engine's score for the draft with the section's unsaved values laid over it."""
+    report = own_report_or_404(report_id)
+    current = section(request.form.get("bagian", ""))
+    data = dict(report.data or {})
+    if current is not None and current.slug not in ("kuesioner", "lampiran"):
+        form = build_form(report, current, request.form)
+        form.validate()
+        values, _ = read_amounts(form)
+        data.update({k: v for k, v in values.items()})
+    return jsonify(preview_of(report, data))
+
+
+@bp.route("/<int:report_id>")
+@roles_required(*ALL_ROLES)
+def summary(report_id: int):
+    report = report_or_404(report_id)
+    return render_template("reports/summary.html", **summary_context(report))
+
+
+def summary_context(report: Report, form=None, explanations=None) -> dict:
+    data = report.data or {}
+    return dict(
+        report=report, findings=ops.findings(report), raw=data.get(ops.RAW, {}),
+        explanations=explanations if explanations is not None else data.get(ops.EXPLANATIONS, {}),
+        preview=preview_of(report), form=form or SubmitForm(version_id=report.version_id),
+        sections=sections_for(report, is_health_scored(report.cooperative)),
+        history=ops.versions(report.cooperative_id, report.tahun_buku),
+        return_note=getattr(report, "review_note", None), upload_form=UploadForm(),
+    )  # fmt: skip
+
+
+@bp.route("/<int:report_id>/ajukan", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def submit(report_id: int):
+    report = own_report_or_404(report_id)
+    form = SubmitForm()
+    explanations = {k.removeprefix("penjelasan_"): v for k, v in request.form.items()
+                    if k.startswith("penjelasan_")}  # fmt: skip
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ops.submit(current_user, report, explanations, expected_version())
+    except ops.SubmitBlocked:
+        flash("Laporan belum dapat diajukan: perbaiki isian yang ditandai dan beri penjelasan untuk "
+              "setiap peringatan.", "error")  # fmt: skip
+        context = summary_context(report, explanations=explanations)
+        return render_template("reports/summary.html", **context), 422
+    except ops.Conflict as exc:
+        flash(str(exc), "error")
+        return render_template(
+            "reports/summary.html", **summary_context(report, form, explanations)
+        ), 409
+    except ops.NotEditable as exc:
+        flash(sentence(exc), "error")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    flash(
+        f"Laporan tahun buku {report.tahun_buku} versi {report.version} telah diajukan.", "success"
+    )
+    return redirect(url_for("reports.summary", report_id=report.id))
+
+
+@bp.route("/<int:report_id>/perbaiki", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def reopen(report_id: int):
+    report = own_report_or_404(report_id)
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    try:
+        draft = ops.reopen(current_user, report)
+    except ops.NotEditable as exc:
+        flash(sentence(exc), "error")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    flash(
+        f"Versi {draft.version} dibuat sebagai draf; versi {report.version} tetap tersimpan.",
+        "success",
+    )
+    return redirect(url_for("reports.edit", report_id=draft.id, slug="identitas"))
+
+
+@bp.route("/<int:report_id>/lampiran", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def add_attachment(report_id: int):
+    report = own_report_or_404(report_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.berkas.data
+        try:
+            stored = attachments.add(current_user, report, upload.stream, upload.filename,
+                                     form.keterangan.data)  # fmt: skip
+        except attachments.AttachmentError as exc:
+            form.berkas.errors = [sentence(exc)]
+        else:
+            flash(f"Lampiran {stored.filename} disimpan.", "success")
+            return redirect(url_for("reports.edit", report_id=report.id, slug="lampiran"))
+        finally:
+            upload.close()  # a large upload is a temporary file: release it now
+    context = section_context(report, "lampiran")
+    context["upload_form"] = form
+    return render_template("reports/attachments.html", **context), 422
+
+
+@bp.route("/lampiran/<int:attachment_id>")
+@roles_required(*ALL_ROLES)
+def download(attachment_id: int):
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or not attachments.may_download(current_user, att):
+        abort(404)
+    return send_file(attachments.path_of(att), mimetype=att.content_type, as_attachment=True,
+                     download_name=att.filename)  # fmt: skip
+
+
+@bp.route("/lampiran/<int:attachment_id>/hapus", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def remove_attachment(attachment_id: int):
+    att = db.session.get(Attachment, attachment_id)
+    if att is None or att.report.cooperative_id != current_user.cooperative_id:
+        abort(404)
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    report_id = att.report_id
+    try:
+        attachments.remove(current_user, att)
+        flash("Lampiran dihapus.", "success")
+    except attachments.AttachmentError as exc:
+        flash(sentence(exc), "error")
+    return redirect(url_for("reports.edit", report_id=report_id, slug="lampiran"))
+
+
+@bp.route("/<int:report_id>/template.xlsx")
+@roles_required(*ALL_ROLES)
+def template(report_id: int):
+    report = report_or_404(report_id)
+    content = excel.template_workbook(report)
+    name = f"laporan-rat-{report.tahun_buku}-{report.cooperative.nik or report.cooperative_id}.xlsx"
+    return send_file(BytesIO(content), as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+
+@bp.route("/<int:report_id>/unggah", methods=["POST"])
+@roles_required(Role.PENGURUS)
+def upload(report_id: int):
+    report = own_report_or_404(report_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash("Pilih berkas XLSX template yang telah diisi.", "error")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    try:
+        values, answers = excel.read_template(report, form.berkas.data.stream)
+        ops.save_values(current_user, report, values, {}, expected_version())
+        if answers:
+            ops.save_answers(current_user, report, answers, None)
+    except excel.TemplateErrors as exc:
+        context = summary_context(report)
+        context["upload_errors"] = exc.errors
+        flash("Berkas tidak diterapkan: perbaiki kesalahan berikut lalu unggah lagi. Draf tidak berubah.",
+              "error")  # fmt: skip
+        return render_template("reports/summary.html", **context), 422
+    except (ops.Conflict, ops.NotEditable) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    flash("Isi template diterapkan pada draf.", "success")
+    return redirect(url_for("reports.summary", report_id=report.id))
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+@roles_required(Role.DINAS, Role.ADMIN)
+def import_reports():
+    from sikomo.reports.forms import ImportForm
+    from sikomo.reports.importer import import_file
+
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.berkas.data
+        result = import_file(current_user, upload.read(), upload.filename or "")
+        if result.ok:
+            flash(f"{result.created} laporan diimpor sebagai diajukan "
+                  f"({result.warnings} peringatan kualitas dicatat).", "success")  # fmt: skip
+            return redirect(url_for("reports.import_reports"))
+    status = 422 if result is not None and not result.ok else 200
+    return render_template("reports/import.html", form=form, result=result), status

@@ -1,0 +1,244 @@
+"""Attachments, the Excel template and the Dinas bulk import: all or nothing, clear errors."""
+
+import html
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from flask import g
+from openpyxl import load_workbook
+
+from sikomo.extensions import db
+from sikomo.models import Attachment, Report, ReportStatus, Role
+from sikomo.reports import operations as ops
+
+SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def draft(login_as, make_cooperative, make_report):
+    coop = make_cooperative("KSP Sejahtera Bersama", nik="3516000000000777")
+    user = login_as(Role.PENGURUS, cooperative=coop)
+    make_report(coop, tahun_buku=2024, total_aset=7_650_000_000, kas=100_000_000)
+    return ops.start(user, coop, 2025)
+
+
+def upload(client, report, content: bytes, name: str):
+    data = {"berkas": (io.BytesIO(content), name), "keterangan": "Berita acara RAT"}
+    # follow_redirects makes the test client close its temporary file for a large body
+    response = client.post(f"/laporan/{report.id}/lampiran", data=data,
+                           content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize(("content", "name"), [(PDF, "ba-rat.pdf"), (PNG, "foto.png"),
+                                               (b"\xff\xd8\xff\xe0" + b"0" * 20, "scan.JPG")])  # fmt: skip
+def test_pdf_jpg_and_png_are_accepted_and_stored_by_random_name(client, draft, app, content, name):
+    response = upload(client, draft, content, name)
+    assert response.status_code == 200 and f"Lampiran {name} disimpan" in response.get_data(
+        as_text=True
+    )
+    att = db.session.scalar(db.select(Attachment))
+    assert att.filename == name and att.stored_name != name and att.size == len(content)
+    assert (Path(app.config["UPLOAD_FOLDER"]) / att.stored_name).read_bytes() == content
+    with client.get(f"/laporan/lampiran/{att.id}") as download:
+        assert download.status_code == 200 and download.data == content
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "words"),
+    [
+        (b"bukan pdf sama sekali", "surat.pdf", "hanya PDF, JPG atau PNG"),
+        (b"MZ\x90\x00 program", "virus.png", "hanya PDF, JPG atau PNG"),
+        (b"", "kosong.pdf", "kosong"),
+        (b"%PDF-" + b"0" * (10 * 1024 * 1024), "besar.pdf", "lebih besar dari 10 MB"),
+    ],
+)
+def test_a_bad_upload_is_refused_with_a_reason_and_nothing_stored(
+    client, draft, app, content, name, words
+):
+    response = upload(client, draft, content, name)
+    assert response.status_code == 422 and words in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Attachment)) is None
+
+
+def test_only_that_cooperative_and_staff_may_download(client, draft, make_user, make_cooperative):
+    upload(client, draft, PDF, "ba-rat.pdf")
+    att = db.session.scalar(db.select(Attachment))
+    neighbour = make_cooperative("Koperasi Tetangga")
+    users = [(make_user(Role.PENGURUS, email="tetangga@contoh.test", cooperative=neighbour), 404)]
+    users += [(make_user(role), 200) for role in (Role.PENGAWAS, Role.DINAS, Role.ADMIN)]
+    for user, expected in users:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+        g.pop("_login_user", None)  # the test app context outlives requests; forget the cached user
+        with client.get(f"/laporan/lampiran/{att.id}") as download:
+            assert download.status_code == expected, user.role
+
+
+def test_a_new_version_keeps_the_attachments(client, draft):
+    upload(client, draft, PDF, "ba-rat.pdf")
+    draft.status = ReportStatus.DIKEMBALIKAN
+    db.session.commit()
+    client.post(f"/laporan/{draft.id}/perbaiki")
+    newest = db.session.scalar(db.select(Report).where(Report.version == 2))
+    assert [a.filename for a in newest.attachments] == ["ba-rat.pdf"]
+
+
+def template_of(client, report):
+    response = client.get(f"/laporan/{report.id}/template.xlsx")
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.data))
+
+
+def send_back(client, report, wb):
+    out = io.BytesIO()
+    wb.save(out)
+    db.session.refresh(report)
+    data = {"berkas": (io.BytesIO(out.getvalue()), "isi.xlsx"), "version_id": report.version_id}
+    return client.post(
+        f"/laporan/{report.id}/unggah", data=data, content_type="multipart/form-data"
+    )
+
+
+def rows_by_key(sheet) -> dict[str, int]:
+    return {row[0].value: row[0].row for row in sheet.iter_rows(min_row=6) if row[0].value}
+
+
+def test_template_has_labels_units_and_last_years_figures(client, draft):
+    wb = template_of(client, draft)
+    sheet = wb["Laporan"]
+    row = rows_by_key(sheet)["total_aset"]
+    assert sheet.cell(row, 2).value == "Total aset" and sheet.cell(row, 3).value == "Rp"
+    assert sheet.cell(row, 5).value == 7_650_000_000  # prefilled from the approved 2024 report
+    questions = wb["Kuesioner"]
+    assert (
+        questions.cell(2, 1).value == "tk.prinsip.sukarela.1" and questions.max_row == 146
+    )  # 145 enabled items
+
+
+def test_a_filled_template_fills_the_draft(client, draft):
+    wb = template_of(client, draft)
+    sheet, rows = wb["Laporan"], rows_by_key(wb["Laporan"])
+    sheet.cell(rows["kas"], 4).value = 120_000_000
+    sheet.cell(rows["bank"], 4).value = "480.000.000"
+    sheet.cell(rows["tanggal_rat"], 4).value = "2026-03-14"
+    wb["Kuesioner"].cell(2, 4).value = "Terpenuhi"
+    assert send_back(client, draft, wb).status_code == 302
+    db.session.refresh(draft)
+    assert (draft.data["kas"], draft.data["bank"]) == (120_000_000, 480_000_000)
+    assert draft.data["tanggal_rat"] == "2026-03-14"
+    assert draft.data["kuesioner"]["tk.prinsip.sukarela.1"] is True
+
+
+@pytest.mark.parametrize(
+    ("spoil", "words"),
+    [
+        (
+            lambda wb, rows: setattr(wb["Laporan"].cell(rows["kas"], 4), "value", "seratus ribu"),
+            "Laporan!D",
+        ),
+        (lambda wb, rows: setattr(wb["Laporan"].cell(5, 4), "value", "Nilai"), "kolom harus"),
+        (
+            lambda wb, rows: setattr(wb["Laporan"].cell(rows["kas"], 1), "value", "kas_kecil"),
+            "kunci 'kas_kecil' tidak dikenal",
+        ),
+        (lambda wb, rows: setattr(wb["Kuesioner"].cell(2, 4), "value", "mungkin"), "Kuesioner!D2"),
+        (lambda wb, rows: setattr(wb["Laporan"].cell(3, 2), "value", 2019), "tahun buku"),
+    ],
+)
+def test_a_spoiled_template_is_refused_whole_with_the_cell_named(client, draft, spoil, words):
+    wb = template_of(client, draft)
+    rows = rows_by_key(wb["Laporan"])
+    wb["Laporan"].cell(rows["bank"], 4).value = 5  # a good change that must not be applied
+    spoil(wb, rows)
+    response = send_back(client, draft, wb)
+    assert response.status_code == 422 and words in html.unescape(response.get_data(as_text=True))
+    db.session.refresh(draft)
+    assert "bank" not in draft.data
+
+
+def test_a_file_that_is_not_xlsx_is_refused(client, draft):
+    data = {"berkas": (io.BytesIO(b"nama,kas\n"), "isi.xlsx"), "version_id": draft.version_id}
+    response = client.post(
+        f"/laporan/{draft.id}/unggah", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422 and "bukan XLSX" in response.get_data(as_text=True)
+
+
+# --- Dinas bulk import ---------------------------------------------------------------------
+
+BALANCED = {k: v for k, v in SAMPLE.items() if k not in ("jenis",)}
+
+
+@pytest.fixture
+def dinas_with_register(login_as, make_cooperative):
+    login_as(Role.DINAS)
+    return [make_cooperative(f"KSP {i}", nik=f"35160000000001{i:02d}") for i in range(3)]
+
+
+def import_csv(client, df: pd.DataFrame):
+    data = {"berkas": (io.BytesIO(df.to_csv(index=False).encode()), "laporan.csv")}
+    return client.post("/laporan/impor", data=data, content_type="multipart/form-data")
+
+
+def good_rows(coops) -> pd.DataFrame:
+    rows = [{"nik": c.nik, **BALANCED} for c in coops]
+    rows[1]["kas"] = "120.000.000"  # Indonesian text is read as a number
+    rows[2]["tanggal_rat"] = "2026-08-01"  # a quality warning: recorded, not fatal
+    rows[2]["kuesioner.tk.prinsip.sukarela.1"] = "ya"
+    return pd.DataFrame(rows)
+
+
+def test_bulk_import_stores_submitted_imported_reports(client, dinas_with_register):
+    response = import_csv(client, good_rows(dinas_with_register))
+    assert response.status_code == 302
+    reports = db.session.scalars(db.select(Report).order_by(Report.id)).all()
+    assert len(reports) == 3
+    assert all(r.status == ReportStatus.DIAJUKAN and r.imported and r.version == 1 for r in reports)
+    assert reports[1].data["kas"] == 120_000_000
+    assert "rat_terlambat" in reports[2].data["_peringatan"]
+    assert reports[2].data["kuesioner"] == {"tk.prinsip.sukarela.1": True}
+    assert "modal_tertimbang" not in reports[0].data  # a blank cell stays unknown
+
+
+@pytest.mark.parametrize(
+    ("spoil", "column", "words"),
+    [
+        (lambda df: df.assign(kas_besar=1), "kas_besar", "tidak dikenal"),
+        (lambda df: df.assign(kas=["120000000", "seratus", "120000000"]), "kas", "tulis angka"),
+        (
+            lambda df: df.assign(nik=[df.nik[0], "3516999999999999", df.nik[2]]),
+            "nik",
+            "tidak terdaftar",
+        ),
+        (
+            lambda df: df.assign(total_aset=[1, BALANCED["total_aset"], BALANCED["total_aset"]]),
+            "total_aset",
+            "tidak sama",
+        ),
+        (lambda df: df.assign(tahun_buku=["2025", "2025", "dua ribu"]), "tahun_buku", "tahun"),
+    ],
+)
+def test_a_partly_bad_import_writes_nothing_and_lists_errors(
+    client, dinas_with_register, spoil, column, words
+):
+    response = import_csv(client, spoil(good_rows(dinas_with_register)))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and column in page and words in page
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
+
+
+def test_import_reports_cli_is_the_same_import(runner, dinas_with_register, tmp_path):
+    path = tmp_path / "laporan.csv"
+    good_rows(dinas_with_register).to_csv(path, index=False)
+    result = runner.invoke(args=["import-reports", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3 laporan diimpor" in result.output and "baris diperiksa" in result.output
+    again = runner.invoke(args=["import-reports", str(path)])
+    assert again.exit_code != 0 and "sudah ada laporan berstatus diajukan" in again.output

@@ -207,6 +207,10 @@ class Report(db.Model):
     cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
     assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")
 
+    # The pengawas's note when the report is returned (dikembalikan); the pengurus reads it.
+    review_note: Mapped[str | None] = mapped_column(Text)
+    review: Mapped["Review | None"] = relationship(back_populates="report")
+
     __mapper_args__ = {"version_id_col": version_id}
 
     @property
@@ -233,6 +237,9 @@ class Assessment(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     justification: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # SKK/{year}/{id:05d}, given when a pengawas approves; printed on the certificate.
+    certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     report: Mapped[Report] = relationship(back_populates="assessments")
     decided_by: Mapped[User | None] = relationship()
@@ -276,3 +283,23 @@ class Target(db.Model):
     indicator_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
     nilai: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+
+
+class Review(db.Model):
+    """The pengawas's working state on one report version, kept apart from the pengurus's data.
+
+    `answers_pengawas` holds only the questionnaire answers a pengawas corrected ({item_code: bool});
+    the pengurus's answers stay untouched in `report.data["kuesioner"]`, and the live score merges
+    the two (the pengawas's answer wins). The decision itself is an Assessment row.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), unique=True)
+    answers_pengawas: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    report: Mapped[Report] = relationship(back_populates="review")
+    updated_by: Mapped[User | None] = relationship()

@@ -73,10 +73,12 @@ def register_blueprints(app):
     from sikomo.auth import bp as auth_bp
     from sikomo.main import bp as main_bp
     from sikomo.registry import bp as registry_bp
+    from sikomo.review import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(registry_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_error_handlers(app):

@@ -5,6 +5,7 @@ change with before and after, and commits once. A stale `version_id` (another pe
 raises ReviewConflict before anything is written; a race lost at commit time does the same.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -91,12 +92,19 @@ def check_reviewable(report: Report) -> None:
         raise ReviewError("Laporan ini tidak sedang diajukan untuk dinilai.")
 
 
-def commit_or_conflict() -> None:
+@contextmanager
+def stale_is_conflict():
+    """A write that lost the version race (at flush or commit) is rolled back as a conflict."""
     try:
-        db.session.commit()
+        yield
     except StaleDataError as exc:
         db.session.rollback()
         raise ReviewConflict() from exc
+
+
+def commit_or_conflict() -> None:
+    with stale_is_conflict():
+        db.session.commit()
 
 
 def score_summary(report: Report) -> dict[str, Any]:
@@ -121,10 +129,13 @@ def correct_answers(
     if new == before:
         return False
     score_before = score_summary(report)
-    review = report.review or Review(report=report)
+    review = report.review
+    if review is None:
+        review = Review()
+        db.session.add(review)
+        report.review = review
     review.answers_pengawas = new
     review.updated_by_id = getattr(actor, "id", None)
-    db.session.add(review)
     report.updated_at = datetime.now(UTC)  # bumps version_id: stale forms now conflict
     audit.record(
         actor,
@@ -145,7 +156,8 @@ def decide(actor, report: Report, decision: Decision) -> Assessment | None:
         return_report(actor, report, decision.note)
         return None
     if decision.kind in (SETUJUI, SESUAIKAN):
-        return approve(actor, report, decision)
+        with stale_is_conflict():
+            return approve(actor, report, decision)
     raise ReviewError("Keputusan tidak dikenal.")
 
 
@@ -174,7 +186,6 @@ def approve(actor, report: Report, decision: Decision) -> Assessment | None:
     report.approved_at = now
     after: dict[str, Any] = {"status": report.status, "approved_at": now}
     if row is not None:
-        db.session.add(row)
         db.session.flush()
         row.certificate_number = f"SKK/{now.year}/{row.id:05d}"
         after |= assessment_summary(row)
@@ -197,6 +208,7 @@ def approved_assessment(actor, report: Report, decision: Decision, now: datetime
     engine = Predikat(result.predikat) if result.predikat else None
     predikat, justification = chosen_predikat(decision, engine)
     row = new_assessment(report, result, AssessmentStatus.APPROVED)
+    db.session.add(row)
     row.result = row.result | {"koreksi_pengawas": corrections(report)}
     row.predikat = predikat
     row.justification = justification

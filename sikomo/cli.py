@@ -8,7 +8,11 @@ from sikomo.models import Role
 
 
 def init_app(app) -> None:
+    from sikomo.review.cli import import_assessments_command, rescore_command
+
     for command in (seed_demo_command, create_user_command, import_command, regions_command):
+        app.cli.add_command(command)
+    for command in (rescore_command, import_assessments_command):
         app.cli.add_command(command)
 
 

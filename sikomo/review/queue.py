@@ -58,6 +58,7 @@ class QueueRow:
     predikat: str | None = None  # the approved predikat once decided, else the engine's
     engine_predikat: str | None = None
     provisional: bool = False
+    justification: str = ""  # set when the approved predikat differs from the engine's
     ratios: dict[str, float | None] = field(default_factory=dict)
     previous: Assessment | None = None
     ratio_changes: dict[str, float] = field(default_factory=dict)
@@ -185,6 +186,7 @@ def fill_from_assessment(row: QueueRow, decided: Assessment) -> None:
     row.predikat = decided.predikat.value if decided.predikat else None
     row.engine_predikat = decided.engine_predikat.value if decided.engine_predikat else None
     row.ratios = stored_ratios(result)
+    row.justification = decided.justification or ""
     row.provisional = bool(result.get("provisional"))
 
 

@@ -1,4 +1,4 @@
-from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import HiddenInput
 
@@ -15,15 +15,16 @@ class DecisionForm(Form):
     keputusan = RadioField(
         "Keputusan",
         choices=[
-            (SETUJUI, "Setujui (predikat hasil mesin)"),
-            (SESUAIKAN, "Setujui dengan penyesuaian"),
-            (KEMBALIKAN, "Kembalikan ke pengurus"),
+            SelectChoice(SETUJUI, "Setujui (predikat hasil mesin)"),
+            SelectChoice(SESUAIKAN, "Setujui dengan penyesuaian"),
+            SelectChoice(KEMBALIKAN, "Kembalikan ke pengurus"),
         ],
         validators=[DataRequired("Pilih keputusan.")],
     )
     predikat = SelectField(
         "Predikat penyesuaian",
-        choices=[("", "— pilih —")] + [(p.value, label) for p, label in PREDIKAT_LABELS.items()],
+        choices=[SelectChoice("", "— pilih —")]
+        + [SelectChoice(p.value, label) for p, label in PREDIKAT_LABELS.items()],
         validators=[Optional()],
     )
     justification = TextAreaField("Alasan penyesuaian (wajib bila disesuaikan)")

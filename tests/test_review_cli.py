@@ -103,19 +103,23 @@ def test_importing_historical_assessments_stores_them_as_imported(
         (HEADER + "3516000000000001,2020,Sehat,180,2021-01-01,\n", "kolom skor"),
         (HEADER + "3516000000000001,2020,Sehat,80,kemarin,\n", "kolom tanggal_penilaian"),
         (HEADER + "3516000000000001,2020,Sehat,80,2021-01-01,metode_x\n", "kolom metode"),
-        (HEADER + "3516000000000001,2020,Sehat,80,2021-01-01,\n" * 2, "sama dengan baris 2"),
-        (HEADER, "Berkas tidak berisi data"),
+        (HEADER + "3516000000000001,2020,Sehat,80,2021-01-01,\n" * 2, "sama dengan baris 3"),
     ],
 )
 def test_a_bad_assessment_file_is_refused_whole(runner, tmp_path, make_cooperative, body, message):
     make_cooperative("KSP Lama", nik="3516000000000001")
     file = tmp_path / "penilaian.csv"
-    file.write_text(
-        HEADER + "3516000000000001,2019,Sehat,85,2020-02-02,\n" + body.removeprefix(HEADER)
-        if body.startswith(HEADER)
-        else body
-    )
+    good = "3516000000000001,2019,Sehat,85,2020-02-02,\n"  # refused too: all or nothing
+    bad = body.removeprefix(HEADER)
+    file.write_text(HEADER + good + bad if body.startswith(HEADER) else body)
     result = runner.invoke(args=["import-assessments", str(file)])
     assert result.exit_code != 0 and message in result.output
     assert db.session.scalar(select(func.count(Assessment.id))) == 0
     assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_an_empty_assessment_file_is_refused(runner, tmp_path):
+    file = tmp_path / "kosong.csv"
+    file.write_text(HEADER)
+    result = runner.invoke(args=["import-assessments", str(file)])
+    assert result.exit_code != 0 and "Berkas tidak berisi data" in result.output

@@ -43,6 +43,8 @@ MATRIX = [
     ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),
     ("GET", "/penilaian/{own_certificate}/sertifikat", 302, 200, 200, 200, 200),
     ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),
+    ("GET", "/penilaian/{certificate}/sertifikat.pdf", 302, 404, 200, 200, 200),
+    ("GET", "/penilaian/{own_certificate}/sertifikat.pdf", 302, 200, 200, 200, 200),
 ]  # fmt: skip
 
 CASES = [

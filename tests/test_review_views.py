@@ -165,3 +165,13 @@ def test_the_queue_page_lists_submitted_reports_with_badges(client, pengawas, ma
     make_submitted(answers={})
     body = log_in(client, pengawas).get("/penilaian/").get_data(as_text=True)
     assert "KSP Sejahtera" in body and "Sementara" in body and "1 laporan" in body
+
+
+def test_the_certificate_downloads_as_a_pdf(client, pengawas, make_submitted):
+    report = make_submitted()
+    decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
+    row = ops.decide(pengawas, report, decision)
+    response = log_in(client, pengawas).get(f"/penilaian/{row.id}/sertifikat.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert row.certificate_number.replace("/", "-") in response.headers["Content-Disposition"]

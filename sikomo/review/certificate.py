@@ -4,7 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
 import scoring
+from sikomo import format as fmt
 from sikomo.models import Assessment
 from sikomo.review.values import predikat_label
 
@@ -58,3 +62,70 @@ def content(row: Assessment, url_root: str) -> Certificate:
 def regulation(ruleset_id: str) -> str:
     rs = scoring.builtin_rulesets().get(ruleset_id)
     return rs.regulation if rs else ruleset_id
+
+
+def latin1(text: str) -> str:
+    """The PDF core fonts are Latin-1: swap the few typographic characters we use."""
+    text = str(text).replace("–", "-").replace("—", "-").replace("÷", "/")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def pdf(c: Certificate) -> bytes:
+    """The same certificate as an A4 PDF (fpdf2, core fonts only)."""
+    doc = FPDF(format="A4")
+    doc.set_margins(20, 20, 20)
+    doc.add_page()
+    doc.set_font("Helvetica", size=10)
+    doc.cell(
+        0, 6, "PEMERINTAH DAERAH - DINAS KOPERASI", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    doc.set_font("Helvetica", "B", 15)
+    doc.cell(
+        0, 10, "SURAT KETERANGAN KESEHATAN KOPERASI", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 7, latin1(f"Nomor: {c.number}"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(6)
+    doc.multi_cell(
+        0,
+        6,
+        latin1(
+            f"Berdasarkan penilaian kesehatan koperasi menurut {c.regulation}, dengan ini diterangkan bahwa:"
+        ),
+    )
+    doc.ln(3)
+    for label, value in rows(c):
+        doc.set_font("Helvetica", size=11)
+        doc.cell(45, 7, latin1(label))
+        doc.set_font("Helvetica", "B" if label == "Predikat" else "", 11)
+        doc.multi_cell(0, 7, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(14)
+    doc.set_font("Helvetica", size=11)
+    tanggal = fmt.tanggal(c.tanggal)
+    for line in (f"Ditetapkan pada {tanggal}", "Pengawas Koperasi,", "", "", c.pengawas):
+        doc.cell(0, 7, latin1(line), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if c.verification_url:
+        doc.ln(12)
+        doc.set_font("Helvetica", size=9)
+        doc.multi_cell(0, 5, latin1(f"Keaslian surat ini dapat diperiksa di {c.verification_url}"))
+    return bytes(doc.output())
+
+
+def rows(c: Certificate) -> list[tuple[str, str]]:
+    lines = [
+        ("Nama koperasi", c.nama),
+        ("NIK", c.nik),
+        ("Jenis", c.jenis),
+        ("Alamat", f"{c.alamat or '-'}, Kecamatan {c.kecamatan}"),
+        ("Tahun buku", str(c.tahun_buku)),
+        ("Skor penilaian", fmt.angka(c.skor, 2)),
+        ("Predikat", c.predikat),
+    ]
+    if c.adjusted:
+        lines.append(
+            (
+                "Penyesuaian",
+                f"Predikat hasil perhitungan {c.engine_predikat} disesuaikan oleh pengawas dengan alasan: {c.justification}",
+            )
+        )
+    return lines

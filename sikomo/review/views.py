@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 import scoring
@@ -182,3 +182,12 @@ def certificate_or_404(assessment_id: int) -> Assessment:
 def certificate_page(assessment_id):
     row = certificate_or_404(assessment_id)
     return render_template("review/certificate.html", c=certificate.content(row, request.url_root))
+
+
+@bp.route("/<int:assessment_id>/sertifikat.pdf")
+@roles_required(*Role)
+def certificate_pdf(assessment_id):
+    c = certificate.content(certificate_or_404(assessment_id), request.url_root)
+    name = c.number.replace("/", "-")
+    headers = {"Content-Disposition": f"attachment; filename={name}.pdf"}
+    return Response(certificate.pdf(c), mimetype="application/pdf", headers=headers)

@@ -75,11 +75,13 @@ def register_blueprints(app):
     from sikomo.main import bp as main_bp
     from sikomo.registry import bp as registry_bp
     from sikomo.reports import bp as reports_bp
+    from sikomo.review import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

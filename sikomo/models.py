@@ -215,6 +215,10 @@ class Report(db.Model):
         back_populates="report", order_by="Attachment.id"
     )
 
+    # The pengawas's note when the report is returned (dikembalikan); the pengurus reads it.
+    review_note: Mapped[str | None] = mapped_column(Text)
+    review: Mapped["Review | None"] = relationship(back_populates="report")
+
     __mapper_args__ = {"version_id_col": version_id}
 
     @property
@@ -241,6 +245,9 @@ class Assessment(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     justification: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # SKK/{year}/{id:05d}, given when a pengawas approves; printed on the certificate.
+    certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     report: Mapped[Report] = relationship(back_populates="assessments")
     decided_by: Mapped[User | None] = relationship()
@@ -301,3 +308,23 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="attachments")
+
+
+class Review(db.Model):
+    """The pengawas's working state on one report version, kept apart from the pengurus's data.
+
+    `answers_pengawas` holds only the questionnaire answers a pengawas corrected ({item_code: bool});
+    the pengurus's answers stay untouched in `report.data["kuesioner"]`, and the live score merges
+    the two (the pengawas's answer wins). The decision itself is an Assessment row.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), unique=True)
+    answers_pengawas: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    report: Mapped[Report] = relationship(back_populates="review")
+    updated_by: Mapped[User | None] = relationship()

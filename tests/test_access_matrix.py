@@ -55,6 +55,17 @@ MATRIX = [
     ("GET", "/laporan/lampiran/999999",   302, 404, 404, 404, 404),
     ("GET", "/laporan/impor",             302, 403, 403, 200, 200),
     ("GET", "/api/v1/edit-rules",         200, 200, 200, 200, 200),
+    ("GET", "/penilaian/",                302, 403, 200, 200, 200),
+    ("GET", "/penilaian/?status=semua&flag=turun&predikat=sehat", 302, 403, 200, 200, 200),
+    ("GET", "/penilaian/laporan/{report}", 302, 403, 200, 200, 200),
+    ("GET", "/penilaian/laporan/999999",  302, 403, 404, 404, 404),
+    ("POST", "/penilaian/laporan/{report}/jawaban", 302, 403, 400, 403, 403),  # empty body
+    ("POST", "/penilaian/laporan/{report}/keputusan", 302, 403, 422, 403, 403),  # empty body
+    ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),
+    ("GET", "/penilaian/{own_certificate}/sertifikat", 302, 200, 200, 200, 200),
+    ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),
+    ("GET", "/penilaian/{certificate}/sertifikat.pdf", 302, 404, 200, 200, 200),
+    ("GET", "/penilaian/{own_certificate}/sertifikat.pdf", 302, 200, 200, 200, 200),
 ]  # fmt: skip
 
 CASES = [
@@ -66,16 +77,33 @@ CASES = [
 
 @pytest.mark.parametrize(("role", "method", "url", "expected"), CASES)
 def test_role_may_reach_url_only_as_the_matrix_says(
-    client, login_as, make_cooperative, make_report, role, method, url, expected
+    client,
+    login_as,
+    make_cooperative,
+    make_report,
+    make_submitted,
+    make_approved,
+    role,
+    method,
+    url,
+    expected,
 ):
     own = make_cooperative("Koperasi Milik Pengurus")
     other = make_cooperative("Koperasi Lain Rahasia", nik="3516999999999999")
-    own_report, other_report = make_report(own), make_report(other)
-    own_report.status = other_report.status = ReportStatus.DRAF
-    db.session.commit()
+    ids = {"own": own.id, "other": other.id}
+    if "_report}" in url:  # drafts of both cooperatives, for the pengurus's report pages
+        own_report, other_report = make_report(own), make_report(other)
+        own_report.status = other_report.status = ReportStatus.DRAF
+        db.session.commit()
+        ids.update(own_report=own_report.id, other_report=other_report.id)
+    if "{report}" in url:  # only the rows that need them pay for scored reports
+        ids["report"] = make_submitted(other).id  # submitted, tahun buku 2025
+    if "{certificate}" in url:
+        ids["certificate"] = certified(make_approved(other, 2024))
+    if "{own_certificate}" in url:
+        ids["own_certificate"] = certified(make_approved(own, 2024))
     if role != ANON:
         login_as(role, cooperative=own if role == Role.PENGURUS else None)
-    ids = dict(own=own.id, other=other.id, own_report=own_report.id, other_report=other_report.id)
     response = client.open(url.format(**ids), method=method)
     assert response.status_code == expected
     if expected in (403, 404):
@@ -88,3 +116,10 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
     response = client.get("/koperasi/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def certified(assessment) -> int:
+    """Give an approved assessment a certificate number, as a pengawas's approval does."""
+    assessment.certificate_number = f"SKK/2026/{assessment.id:05d}"
+    db.session.commit()
+    return assessment.id

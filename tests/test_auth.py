@@ -48,10 +48,11 @@ def test_login_follows_next_only_within_the_site(client, make_user, next_url, ex
     assert response.headers["Location"] == expected
 
 
-def test_a_pengurus_lands_on_its_own_cooperative(client, login_as):
+def test_a_pengurus_lands_on_its_reports(client, login_as):
     user = login_as(Role.PENGURUS)
     response = client.get("/")
-    assert response.headers["Location"] == f"/koperasi/{user.cooperative_id}"
+    assert response.headers["Location"] == "/laporan/"
+    assert user.cooperative.nama in client.get("/laporan/").get_data(as_text=True)
 
 
 def test_logout_ends_the_session(client, login_as):

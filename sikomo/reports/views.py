@@ -251,8 +251,18 @@ def summary_context(report: Report, form=None, explanations=None) -> dict:
         preview=preview_of(report), form=form or SubmitForm(version_id=report.version_id),
         sections=sections_for(report, is_health_scored(report.cooperative)),
         history=ops.versions(report.cooperative_id, report.tahun_buku),
-        return_note=getattr(report, "review_note", None), upload_form=UploadForm(),
+        return_note=return_note(report), upload_form=UploadForm(),
     )  # fmt: skip
+
+
+def return_note(report: Report) -> str | None:
+    """The pengawas's note of the latest return, shown while the report is being corrected."""
+    if report.status not in (ReportStatus.DRAF, ReportStatus.DIKEMBALIKAN):
+        return None
+    for version in ops.versions(report.cooperative_id, report.tahun_buku):
+        if version.status == ReportStatus.DIKEMBALIKAN and version.review_note:
+            return version.review_note
+    return None
 
 
 @bp.route("/<int:report_id>/ajukan", methods=["POST"])

@@ -1,0 +1,193 @@
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+import scoring
+from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
+from sikomo.extensions import db
+from sikomo.models import Assessment, AssessmentStatus, Jenis, Predikat, Report, ReportStatus, Role
+from sikomo.registry.operations import regions
+from sikomo.review import bp, certificate
+from sikomo.review import operations as ops
+from sikomo.review import queue as q
+from sikomo.review.forms import AnswersForm, DecisionForm, answers_from
+from sikomo.review.values import PREDIKAT_LABELS, predikat_label
+
+bp.add_app_template_filter(predikat_label, "predikat")
+
+
+def filters_from_args(args) -> q.QueueFilters:
+    jenis, status, predikat = (
+        args.get("jenis", ""),
+        args.get("status", "diajukan"),
+        args.get("predikat", ""),
+    )
+    return q.QueueFilters(
+        region_id=args.get("kecamatan", type=int),
+        jenis=Jenis(jenis) if jenis in set(Jenis) else None,
+        status=ReportStatus(status) if status in set(q.QUEUE_STATUSES) else None,
+        predikat=Predikat(predikat) if predikat in set(Predikat) else None,
+        flag=args.get("flag", "") if args.get("flag") in q.FLAGS else "",
+        tahun=args.get("tahun", type=int),
+    )
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    filters = filters_from_args(request.args)
+    rows = q.build_queue(filters)
+    page = q.paginate(rows, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    return render_template(
+        "review/queue.html",
+        page=page,
+        filters=filters,
+        regions=regions(),
+        jenis_list=list(Jenis),
+        statuses=q.QUEUE_STATUSES,
+        predikat_labels=PREDIKAT_LABELS,
+        flags=q.FLAGS,
+    )
+
+
+def report_or_404(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None or report.status == ReportStatus.DRAF:
+        abort(404)
+    return report
+
+
+def render_review(report: Report, status: int = 200, decision_form=None, answers_form=None):
+    try:
+        result, error = ops.live_result(report), ""
+    except scoring.ScoringError as exc:
+        result, error = None, str(exc)
+    previous = ops.previous_assessment(report)
+    context = {
+        "report": report,
+        "coop": report.cooperative,
+        "result": result,
+        "error": error,
+        "previous": previous,
+        "previous_indicators": {i["code"]: i for i in (previous.result or {}).get("indicators", [])}
+        if previous
+        else {},
+        "decided": ops.decided_assessment(report),
+        "questionnaire": questionnaire(report, result),
+        "trail": ops.audit_trail(report),
+        "decision_form": decision_form or DecisionForm(version_id=report.version_id),
+        "answers_form": answers_form or AnswersForm(version_id=report.version_id),
+        "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
+        "flags": q.queue_row(report, previous).flags,
+    }
+    return render_template("review/review.html", **context), status
+
+
+def questionnaire(report: Report, result) -> list[dict]:
+    """Items grouped by indicator with the pengurus's and the pengawas's answers."""
+    try:
+        rs = scoring.ruleset_for(result.method if result else None, report.tahun_buku)
+    except scoring.ScoringError:
+        return []
+    given, corrected = ops.pengurus_answers(report), ops.pengawas_answers(report)
+    groups = []
+    for ind in rs.indicators:
+        if ind.enabled and ind.items:
+            items = [
+                {"code": i.code, "text": i.text, "pengurus": given.get(i.code),
+                 "pengawas": corrected.get(i.code)}
+                for i in ind.items
+            ]  # fmt: skip
+            groups.append({"code": ind.code, "name": ind.name, "items": items})
+    return groups
+
+
+@bp.route("/laporan/<int:report_id>")
+@roles_required(*STAFF)
+def review(report_id):
+    return render_review(report_or_404(report_id))
+
+
+@bp.route("/laporan/<int:report_id>/jawaban", methods=["POST"])
+@roles_required(Role.PENGAWAS)
+def correct(report_id):
+    report = report_or_404(report_id)
+    form = AnswersForm()
+    if not form.validate_on_submit():
+        flash("Formulir tidak lengkap; muat ulang halaman.", "error")
+        return render_review(report, 400, answers_form=form)
+    answers = answers_from(request.form, sorted(ops.item_codes(report)))
+    try:
+        changed = ops.correct_answers(current_user, report, answers, form.version_id.data)
+    except ops.ReviewConflict as exc:
+        return conflict(report_id, exc)
+    except ops.ReviewError as exc:
+        flash(str(exc), "error")
+        return render_review(report, 422, answers_form=form)
+    flash(
+        "Koreksi jawaban tersimpan; skor dihitung ulang." if changed else "Tidak ada perubahan.",
+        "success",
+    )
+    return redirect(url_for("review.review", report_id=report.id) + "#skor")
+
+
+@bp.route("/laporan/<int:report_id>/keputusan", methods=["POST"])
+@roles_required(Role.PENGAWAS)
+def decide(report_id):
+    report = report_or_404(report_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Pilih keputusan terlebih dahulu.", "error")
+        return render_review(report, 422, decision_form=form)
+    try:
+        assessment = ops.decide(current_user, report, form.decision())
+    except ops.ReviewConflict as exc:
+        return conflict(report_id, exc)
+    except ops.ReviewError as exc:
+        flash(str(exc), "error")
+        return render_review(report, 422, decision_form=form)
+    flash(decision_message(form.keputusan.data, assessment), "success")
+    return redirect(url_for("review.index"))
+
+
+def conflict(report_id: int, exc: ops.ReviewError):
+    """Show the report as it is now, with the conflict message; nothing was saved."""
+    db.session.rollback()
+    db.session.expire_all()
+    flash(str(exc), "error")
+    return render_review(report_or_404(report_id), 409)
+
+
+def decision_message(kind: str, assessment: Assessment | None) -> str:
+    if kind == ops.KEMBALIKAN:
+        return "Laporan dikembalikan ke pengurus dengan catatan."
+    if assessment is None:
+        return "Laporan disetujui."
+    return f"Laporan disetujui dengan predikat {predikat_label(assessment.predikat)}."
+
+
+def certificate_or_404(assessment_id: int) -> Assessment:
+    row = db.session.get(Assessment, assessment_id)
+    if (
+        row is None
+        or row.status != AssessmentStatus.APPROVED
+        or not row.certificate_number
+        or not can_see_cooperative(current_user, row.report.cooperative_id)
+    ):
+        abort(404)
+    return row
+
+
+@bp.route("/<int:assessment_id>/sertifikat")
+@roles_required(*Role)
+def certificate_page(assessment_id):
+    row = certificate_or_404(assessment_id)
+    return render_template("review/certificate.html", c=certificate.content(row, request.url_root))
+
+
+@bp.route("/<int:assessment_id>/sertifikat.pdf")
+@roles_required(*Role)
+def certificate_pdf(assessment_id):
+    c = certificate.content(certificate_or_404(assessment_id), request.url_root)
+    name = c.number.replace("/", "-")
+    headers = {"Content-Disposition": f"attachment; filename={name}.pdf"}
+    return Response(certificate.pdf(c), mimetype="application/pdf", headers=headers)

@@ -1,0 +1,125 @@
+"""rescore and import-assessments, through the Flask CLI runner."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from sikomo.extensions import db
+from sikomo.models import Assessment, AssessmentStatus, AuditEvent, Predikat, Report, ReportStatus
+
+HEADER = "nik,tahun_buku,predikat,skor,tanggal_penilaian,metode\n"
+
+
+def test_rescore_lists_changed_predikat_without_touching_approved_decisions(
+    runner, make_cooperative, make_approved
+):
+    row = make_approved(
+        make_cooperative(nik="3516000000000011"), 2025, predikat=Predikat.CUKUP_SEHAT
+    )
+    result = runner.invoke(args=["rescore", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "3516000000000011" in result.output and "Cukup Sehat -> Sehat" in result.output
+    assert "1 laporan dinilai ulang, 1 predikat berubah (1 sudah disetujui)" in result.output
+    db.session.refresh(row)
+    assert row.predikat == row.engine_predikat == Predikat.CUKUP_SEHAT
+    assert db.session.scalar(select(func.count(Assessment.id))) == 1
+
+
+def test_rescore_applies_to_pending_reports_only_when_asked(
+    runner, make_cooperative, make_approved, make_submitted
+):
+    approved = make_approved(make_cooperative("KSP Disetujui"), 2025, predikat=Predikat.CUKUP_SEHAT)
+    pending = make_submitted(make_cooperative("KSP Menunggu"))
+    dry = runner.invoke(args=["rescore", "--year", "2025"])
+    assert "1 belum pernah dinilai" in dry.output
+    assert db.session.scalar(select(func.count(Assessment.id))) == 1
+    applied = runner.invoke(args=["rescore", "--year", "2025", "--apply-to-pending"])
+    assert "Penilaian sementara baru disimpan untuk 1 laporan" in applied.output
+    stored = db.session.scalars(select(Assessment).where(Assessment.report_id == pending.id)).one()
+    assert stored.status == AssessmentStatus.PROVISIONAL and stored.predikat == Predikat.SEHAT
+    db.session.refresh(approved)
+    assert (
+        approved.predikat == Predikat.CUKUP_SEHAT and approved.status == AssessmentStatus.APPROVED
+    )
+    assert (
+        db.session.scalar(select(func.count()).where(AuditEvent.action == "assessment.rescore"))
+        == 1
+    )
+
+
+def test_rescore_with_another_ruleset_and_an_unknown_one(runner, make_cooperative, make_approved):
+    make_approved(make_cooperative(), 2025)
+    other = runner.invoke(args=["rescore", "--year", "2025", "--ruleset", "perdep_06_2016"])
+    assert other.exit_code == 0 and "1 laporan dinilai ulang" in other.output
+    unknown = runner.invoke(args=["rescore", "--year", "2025", "--ruleset", "tidak_ada"])
+    assert unknown.exit_code != 0 and "Ruleset 'tidak_ada' tidak dikenal" in unknown.output
+
+
+def test_importing_historical_assessments_stores_them_as_imported(
+    runner, tmp_path, make_cooperative, make_report
+):
+    first = make_cooperative("KSP Lama", nik="3516000000000001")
+    make_cooperative("KSP Tua", nik="3516000000000002")
+    existing = make_report(first, 2019)
+    existing.status = ReportStatus.DISETUJUI
+    db.session.commit()
+    file = tmp_path / "penilaian.csv"
+    file.write_text(
+        HEADER
+        + '3516000000000001,2019,Cukup Sehat,"72,5",2020-06-01,perdep_06_2016\n'
+        + "3516000000000002,2020,sehat,81.2,15/05/2021,\n"
+    )
+    result = runner.invoke(args=["import-assessments", str(file)])
+    assert result.exit_code == 0, result.output
+    assert "2 penilaian disimpan" in result.output
+    rows = db.session.scalars(select(Assessment).order_by(Assessment.id)).all()
+    assert [r.status for r in rows] == [AssessmentStatus.IMPORTED] * 2
+    assert rows[0].report_id == existing.id and rows[0].total_score == Decimal("72.50")
+    assert (
+        rows[0].predikat == Predikat.CUKUP_SEHAT
+        and rows[0].decided_at.date().isoformat() == "2020-06-01"
+    )
+    created = rows[1].report
+    assert (
+        created.imported and created.status == ReportStatus.DISETUJUI and created.tahun_buku == 2020
+    )
+    assert rows[1].method.value == "perdep_06_2016"  # the method that covers 2020
+    again = runner.invoke(args=["import-assessments", str(file)])
+    assert again.exit_code != 0 and "sudah memiliki penilaian yang disetujui" in again.output
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "nik,tahun_buku,predikat\n3516000000000001,2020,Sehat\n",
+            "kolom skor: Kolom tidak ditemukan",
+        ),
+        (HEADER + "123,2020,Sehat,80,2021-01-01,\n", "kolom nik: NIK harus tepat 16 digit"),
+        (HEADER + "3516000000000999,2020,Sehat,80,2021-01-01,\n", "tidak terdaftar"),
+        (HEADER + "3516000000000001,dua ribu,Sehat,80,2021-01-01,\n", "kolom tahun_buku"),
+        (HEADER + "3516000000000001,2020,Baik,80,2021-01-01,\n", "kolom predikat"),
+        (HEADER + "3516000000000001,2020,Sehat,180,2021-01-01,\n", "kolom skor"),
+        (HEADER + "3516000000000001,2020,Sehat,80,kemarin,\n", "kolom tanggal_penilaian"),
+        (HEADER + "3516000000000001,2020,Sehat,80,2021-01-01,metode_x\n", "kolom metode"),
+        (HEADER + "3516000000000001,2020,Sehat,80,2021-01-01,\n" * 2, "sama dengan baris 3"),
+    ],
+)
+def test_a_bad_assessment_file_is_refused_whole(runner, tmp_path, make_cooperative, body, message):
+    make_cooperative("KSP Lama", nik="3516000000000001")
+    file = tmp_path / "penilaian.csv"
+    good = "3516000000000001,2019,Sehat,85,2020-02-02,\n"  # refused too: all or nothing
+    bad = body.removeprefix(HEADER)
+    file.write_text(HEADER + good + bad if body.startswith(HEADER) else body)
+    result = runner.invoke(args=["import-assessments", str(file)])
+    assert result.exit_code != 0 and message in result.output
+    assert db.session.scalar(select(func.count(Assessment.id))) == 0
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+def test_an_empty_assessment_file_is_refused(runner, tmp_path):
+    file = tmp_path / "kosong.csv"
+    file.write_text(HEADER)
+    result = runner.invoke(args=["import-assessments", str(file)])
+    assert result.exit_code != 0 and "Berkas tidak berisi data" in result.output

@@ -1,0 +1,177 @@
+"""Review pages over HTTP: the explained score, corrections, decisions, conflicts, the certificate."""
+
+import pytest
+from sqlalchemy import func, select
+
+from sikomo.extensions import db
+from sikomo.models import Assessment, Predikat, ReportStatus, Role
+from sikomo.review import operations as ops
+
+JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
+
+
+def log_in(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def pengawas(make_user):
+    return make_user(Role.PENGAWAS, email="pengawas@contoh.test")
+
+
+def page(client, report) -> str:
+    response = client.get(f"/penilaian/laporan/{report.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_review_page_explains_the_score_beside_last_year(
+    client, pengawas, make_cooperative, make_approved, make_submitted
+):
+    coop = make_cooperative(nik="3516000000000077")
+    make_approved(coop, 2024, predikat=Predikat.CUKUP_SEHAT)
+    report = make_submitted(coop)
+    body = page(log_in(client, pengawas), report)
+    for text in (
+        "92,22",  # total
+        "Rentabilitas aset (ROA)",  # indicator
+        "shu_setelah_pajak: Rp 296.000.000",  # inputs
+        "3,52",  # ratio
+        "[3, 5)",  # band with its edges
+        "naik 1,48 poin ke ≥ 5,00",  # distance to the next band
+        "Kurang Sehat",  # kategori
+        "Tahun lalu (2024)",
+        "Cukup Sehat",  # last year's approved predikat
+        "Kepatuhan Koperasi untuk menerima/pengunduran anggota secara sukarela",  # an item
+        'name="jawaban-tk.prinsip.sukarela.1"',
+    ):
+        assert text in body, text
+
+
+def test_a_correction_posted_by_the_pengawas_updates_the_score(client, pengawas, make_submitted):
+    report = make_submitted()
+    figures = dict(report.data)
+    log_in(client, pengawas)
+    form = {f"jawaban-{code}": "tidak" for code in ops.item_codes(report) if code.startswith("tk.")}
+    form |= {"version_id": report.version_id, "total_aset": "1"}
+    response = client.post(f"/penilaian/laporan/{report.id}/jawaban", data=form)
+    assert response.status_code == 302
+    body = page(client, report)
+    assert "69,72" in body and "Cukup Sehat" in body and "Koreksi jawaban tersimpan" in body
+    db.session.refresh(report)
+    assert report.data == figures  # a pengawas never edits the pengurus's figures or answers
+
+
+def test_two_pengawas_deciding_at_once_the_second_gets_a_conflict(
+    app, pengawas, make_user, make_submitted
+):
+    report = make_submitted()
+    first = log_in(app.test_client(), pengawas)
+    second = log_in(app.test_client(), make_user(Role.PENGAWAS, email="kedua@contoh.test"))
+    seen = report.version_id
+    url = f"/penilaian/laporan/{report.id}/keputusan"
+    assert first.post(url, data={"version_id": seen, "keputusan": "setujui"}).status_code == 302
+    again = second.post(url, data={"version_id": seen, "keputusan": "setujui"})
+    assert again.status_code == 409
+    assert "telah diubah oleh pengguna lain" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Assessment.id))) == 1
+
+
+def test_an_adjusted_approval_without_justification_is_refused(client, pengawas, make_submitted):
+    report = make_submitted()
+    log_in(client, pengawas)
+    data = {"version_id": report.version_id, "keputusan": "sesuaikan", "predikat": "cukup_sehat"}
+    response = client.post(f"/penilaian/laporan/{report.id}/keputusan", data=data)
+    assert response.status_code == 422
+    assert "Alasan penyesuaian wajib diisi" in response.get_data(as_text=True)
+    db.session.refresh(report)
+    assert report.status == ReportStatus.DIAJUKAN
+
+
+def test_the_justification_is_shown_wherever_the_adjusted_predikat_is(
+    client, pengawas, make_submitted
+):
+    report = make_submitted()
+    log_in(client, pengawas)
+    data = {
+        "version_id": report.version_id,
+        "keputusan": "sesuaikan",
+        "predikat": "cukup_sehat",
+        "justification": JUSTIFICATION,
+    }
+    assert client.post(f"/penilaian/laporan/{report.id}/keputusan", data=data).status_code == 302
+    row = db.session.scalars(select(Assessment)).one()
+    for url in (
+        f"/penilaian/laporan/{report.id}",
+        f"/penilaian/{row.id}/sertifikat",
+        "/penilaian/?status=disetujui",
+    ):
+        body = client.get(url).get_data(as_text=True)
+        assert "Cukup Sehat" in body and JUSTIFICATION[:60] in body, url
+
+
+def test_returning_shows_the_note_on_the_report(client, pengawas, make_submitted):
+    report = make_submitted()
+    log_in(client, pengawas)
+    note = "Lampiran berita acara RAT belum ditandatangani."
+    data = {"version_id": report.version_id, "keputusan": "kembalikan", "note": note}
+    assert client.post(f"/penilaian/laporan/{report.id}/keputusan", data=data).status_code == 302
+    body = page(client, report)
+    assert note in body and "review.return" in body  # the audit trail is on the page
+
+
+def test_the_certificate_prints_everything_that_identifies_the_decision(
+    client, pengawas, make_cooperative, make_submitted
+):
+    coop = make_cooperative("KSP Sejahtera Mojosari", nik="3516000000000042", alamat="Jl. Raya 1")
+    report = make_submitted(coop)
+    row = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    body = log_in(client, pengawas).get(f"/penilaian/{row.id}/sertifikat").get_data(as_text=True)
+    for text in (
+        "SURAT KETERANGAN KESEHATAN KOPERASI",
+        row.certificate_number,
+        "KSP Sejahtera Mojosari",
+        "3516000000000042",
+        "Tahun buku</th><td>2025",
+        "92,22",
+        "Sehat",
+        f"Ditetapkan pada {row.decided_at.day} ",
+        pengawas.name,
+        "http://localhost/publik/koperasi/3516000000000042",
+        "Peraturan Menteri Koperasi dan UKM Nomor 9 Tahun 2020",
+    ):
+        assert text in body, text
+    assert "Penyesuaian" not in body
+
+
+def test_a_pengurus_sees_the_certificate_of_its_own_cooperative_only(
+    client, pengawas, make_user, make_cooperative, make_submitted
+):
+    own, other = make_cooperative("KSP Milik Sendiri"), make_cooperative("KSP Tetangga")
+    rows = {}
+    for coop in (own, other):
+        report = make_submitted(coop)
+        rows[coop.nama] = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    log_in(client, make_user(Role.PENGURUS, cooperative=own))
+    assert client.get(f"/penilaian/{rows['KSP Milik Sendiri'].id}/sertifikat").status_code == 200
+    refused = client.get(f"/penilaian/{rows['KSP Tetangga'].id}/sertifikat")
+    assert refused.status_code == 404 and "KSP Tetangga" not in refused.get_data(as_text=True)
+
+
+def test_the_queue_page_lists_submitted_reports_with_badges(client, pengawas, make_submitted):
+    make_submitted(answers={})
+    body = log_in(client, pengawas).get("/penilaian/").get_data(as_text=True)
+    assert "KSP Sejahtera" in body and "Sementara" in body and "1 laporan" in body
+
+
+def test_the_certificate_downloads_as_a_pdf(client, pengawas, make_submitted):
+    report = make_submitted()
+    decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
+    row = ops.decide(pengawas, report, decision)
+    response = log_in(client, pengawas).get(f"/penilaian/{row.id}/sertifikat.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert row.certificate_number.replace("/", "-") in response.headers["Content-Disposition"]

@@ -183,7 +183,7 @@ def status(rng: random.Random, tahun: int) -> ReportStatus:
     roll = rng.random()
     if roll < 0.6:
         return ReportStatus.DISETUJUI
-    return ReportStatus.DIAJUKAN if roll < 0.85 else ReportStatus.DRAF
+    return ReportStatus.DIAJUKAN if roll < 0.97 else ReportStatus.DRAF
 
 
 def report_row(cooperative_id: int, tahun: int, data: dict, status: ReportStatus) -> Report:

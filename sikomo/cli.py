@@ -8,7 +8,11 @@ from sikomo.models import Role
 
 
 def init_app(app) -> None:
+    from sikomo.indicators.cli import COMMANDS as INDICATOR_COMMANDS
+
     for command in (seed_demo_command, create_user_command, import_command, regions_command):
+        app.cli.add_command(command)
+    for command in INDICATOR_COMMANDS:
         app.cli.add_command(command)
 
 

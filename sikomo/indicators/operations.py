@@ -241,3 +241,22 @@ def breakdown_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Counts per kecamatan or jenis, every group present (zeros where none), in name order."""
     table = frame.groupby(by)[list(COUNTS)].sum()
     return table.reindex(group_names(by), fill_value=0)
+
+
+def trends(years: list[int]) -> dict:
+    """Per indicator code, the value and target of each year (oldest first)."""
+    targets = all_targets()
+    series: dict[str, list[dict]] = {}
+    for year in years:
+        for item in indicator_report(year)["indicators"]:
+            series.setdefault(item["code"], []).append(
+                {"year": year, "value": item["value"], "target": targets.get((item["code"], year))}
+            )
+    return series
+
+
+def compliance(year: int) -> pd.DataFrame:
+    """Per kecamatan: no report for the counted tahun buku, KSP/USP not assessed, review > 30 days."""
+    from sikomo.indicators.compliance import compliance_frame
+
+    return compliance_frame(year, group_names("kecamatan"))

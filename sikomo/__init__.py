@@ -72,6 +72,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from sikomo.api import bp as api_bp
     from sikomo.auth import bp as auth_bp
+    from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
     from sikomo.registry import bp as registry_bp
     from sikomo.reports import bp as reports_bp
@@ -82,6 +83,7 @@ def register_blueprints(app):
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(indicators_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

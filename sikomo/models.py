@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -208,6 +209,12 @@ class Report(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Copies of `data` keys, refreshed on every flush, so the Dinas indicators can GROUP BY in SQL.
+    tanggal_rat: Mapped[date | None] = mapped_column(Date, index=True)
+    volume_usaha: Mapped[int | None] = mapped_column(BigInteger)
+    volume_usaha_lalu: Mapped[int | None] = mapped_column(BigInteger)
+    total_aset: Mapped[int | None] = mapped_column(BigInteger)
+    total_aset_lalu: Mapped[int | None] = mapped_column(BigInteger)
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
     assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")
@@ -221,10 +228,39 @@ class Report(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
-    @property
-    def tanggal_rat(self) -> date | None:
-        value = (self.data or {}).get("tanggal_rat")
-        return date.fromisoformat(value) if value else None
+    def sync_columns(self) -> None:
+        """Copy the queried keys of `data` into their columns (unparseable values become None)."""
+        data = self.data or {}
+        self.tanggal_rat = parse_date(data.get("tanggal_rat"))
+        for key in REPORT_FIGURE_COLUMNS:
+            setattr(self, key, parse_int(data.get(key)))
+
+
+REPORT_FIGURE_COLUMNS = ("volume_usaha", "volume_usaha_lalu", "total_aset", "total_aset_lalu")
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def parse_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        return int(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+@event.listens_for(Report, "before_insert")
+@event.listens_for(Report, "before_update")
+def _sync_report_columns(mapper, connection, target: Report) -> None:
+    target.sync_columns()
 
 
 class Assessment(db.Model):
@@ -328,3 +364,24 @@ class Review(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="review")
     updated_by: Mapped[User | None] = relationship()
+
+
+class IndicatorDirection(enum.StrEnum):
+    NAIK = "naik"  # higher is better
+    TURUN = "turun"  # lower is better
+
+
+class IndicatorDefinition(db.Model):
+    """A Dinas indicator's words as data; how it is computed lives in sikomo/indicators/compute.py."""
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    pembilang: Mapped[str] = mapped_column(Text)
+    penyebut: Mapped[str | None] = mapped_column(Text)
+    satuan: Mapped[str] = mapped_column(String(32))
+    arah: Mapped[IndicatorDirection] = mapped_column(
+        str_enum(IndicatorDirection), default=IndicatorDirection.NAIK
+    )
+    sumber: Mapped[str | None] = mapped_column(Text)
+    urutan: Mapped[int] = mapped_column(Integer, default=0)
+    iku: Mapped[bool] = mapped_column(Boolean, default=False)

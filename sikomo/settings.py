@@ -6,7 +6,7 @@ from sikomo.extensions import db
 from sikomo.models import Setting
 
 DEFAULTS: dict[str, Any] = {
-    # RAT held in this many consecutive book years makes a cooperative aktif.
+    # RAT held in each of this many consecutive years (ending at the indicator year) makes it aktif.
     "aktif_window": 2,
     # Growth criterion of "koperasi berkualitas": volume_usaha or total_aset.
     "berkualitas_criterion": "volume_usaha",

@@ -1,29 +1,82 @@
-"""Derived cooperative status: aktif when RAT was held for the last N consecutive book years."""
+"""Which records count for indicator year Y, and the aktif status derived from them.
 
-from sqlalchemy import Select, func, select
+The indicator year is the year in which RATs are *held*, as the LKjIP counts it: RATs held in 2026
+approve the books of tahun buku 2025. `indicator_year` is the one place that maps a year to the
+records that count for it; a district that counts differently changes only that function.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
 from sikomo.extensions import db
-from sikomo.models import Report
+from sikomo.models import Report, ReportStatus
 from sikomo.settings import get_setting
+
+COUNTED_REPORT_STATUSES = (ReportStatus.DIAJUKAN, ReportStatus.DISETUJUI)
+
+
+@dataclass(frozen=True)
+class IndicatorYear:
+    """The records that count for indicator year `year`."""
+
+    year: int
+    window: int  # aktif: RAT held in each of these many consecutive years ending at `year`
+    assessed_tahun_buku: int  # sehat / dinilai: approved assessments of this tahun buku
+    founded_year: int  # koperasi baru: badan hukum dated in this year
+    registered_until: date  # binaan: on the register (badan hukum) no later than this date
+
+    @property
+    def window_years(self) -> range:
+        return range(self.year - self.window + 1, self.year + 1)
+
+
+def indicator_year(year: int, window: int | None = None) -> IndicatorYear:
+    """Map indicator year Y to what counts: RATs held in Y (normally tahun buku Y-1)."""
+    window = window if window is not None else int(get_setting("aktif_window"))
+    return IndicatorYear(
+        year=year,
+        window=window,
+        assessed_tahun_buku=year - 1,
+        founded_year=year,
+        registered_until=date(year, 12, 31),
+    )
+
+
+def counted_report() -> ColumnElement[bool]:
+    """A report counts once submitted, approved or imported, never as a draft or returned."""
+    return or_(Report.status.in_(COUNTED_REPORT_STATUSES), Report.imported.is_(True))
+
+
+def rat_held_between(first_year: int, last_year: int) -> ColumnElement[bool]:
+    return Report.tanggal_rat.between(date(first_year, 1, 1), date(last_year, 12, 31))
+
+
+def rat_year(years: range) -> ColumnElement:
+    """The year a report's RAT was held, as a portable CASE over the given years."""
+    return case(
+        *((Report.tanggal_rat <= date(y, 12, 31), y) for y in years),
+        else_=None,
+    )
 
 
 def reference_year() -> int | None:
-    """The latest book year with any report; the status is judged as of that year."""
-    return db.session.scalar(select(func.max(Report.tahun_buku)))
+    """The latest year in which a counted report says a RAT was held: today's status year."""
+    latest = db.session.scalar(select(func.max(Report.tanggal_rat)).where(counted_report()))
+    if latest is None:
+        return None
+    return latest.year if isinstance(latest, date) else int(str(latest)[:4])
 
 
 def aktif_ids_query(year: int, window: int) -> Select:
-    """Ids of cooperatives with a RAT date in a report of each book year year-window+1 .. year."""
-    years = range(year - window + 1, year + 1)
+    """Ids of cooperatives with a RAT held in each year of the window ending at `year`."""
+    years = indicator_year(year, window).window_years
     return (
         select(Report.cooperative_id)
-        .where(
-            Report.tahun_buku.in_(years),
-            Report.data["tanggal_rat"].as_string().is_not(None),
-            Report.data["tanggal_rat"].as_string() != "",
-        )
+        .where(counted_report(), rat_held_between(years[0], years[-1]))
         .group_by(Report.cooperative_id)
-        .having(func.count(func.distinct(Report.tahun_buku)) == window)
+        .having(func.count(func.distinct(rat_year(years))) == window)
     )
 
 

@@ -66,6 +66,25 @@ MATRIX = [
     ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),
     ("GET", "/penilaian/{certificate}/sertifikat.pdf", 302, 404, 200, 200, 200),
     ("GET", "/penilaian/{own_certificate}/sertifikat.pdf", 302, 200, 200, 200, 200),
+    ("GET", "/indikator/",                302, 403, 200, 200, 200),
+    ("GET", "/indikator/?tahun=2025",     302, 403, 200, 200, 200),
+    ("GET", "/indikator/?tahun=1900",     302, 403, 404, 404, 404),
+    ("GET", "/indikator/ekspor/indikator.csv", 302, 403, 200, 200, 200),
+    ("GET", "/indikator/ekspor/kecamatan.xlsx", 302, 403, 200, 200, 200),
+    ("GET", "/indikator/ekspor/jenis.csv", 302, 403, 200, 200, 200),
+    ("GET", "/indikator/ekspor/kepatuhan.xlsx", 302, 403, 200, 200, 200),
+    ("GET", "/indikator/ekspor/rahasia.csv", 302, 403, 404, 404, 404),
+    ("GET", "/indikator/ekspor/indikator.pdf", 302, 403, 404, 404, 404),
+    ("GET", "/indikator/lkjip.xlsx",      302, 403, 200, 200, 200),
+    ("GET", "/indikator/audit",           302, 403, 200, 200, 200),
+    ("POST", "/indikator/audit",          302, 403, 200, 200, 200),  # no file: form error
+    ("GET", "/indikator/pengaturan",      302, 403, 403, 200, 200),
+    ("POST", "/indikator/pengaturan",     302, 403, 403, 200, 200),  # nothing submitted
+    ("GET", "/indikator/definisi/aktif_pct", 302, 403, 403, 200, 200),
+    ("POST", "/indikator/definisi/aktif_pct", 302, 403, 403, 302, 302),  # empty body: saves as is
+    ("GET", "/indikator/definisi/tidak_ada", 302, 403, 403, 404, 404),
+    ("GET", "/api/v1/indicators?year=2026", 200, 200, 200, 200, 200),  # public, like the LKjIP
+    ("GET", "/api/v1/indicators",         400, 400, 400, 400, 400),
 ]  # fmt: skip
 
 CASES = [

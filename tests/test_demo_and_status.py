@@ -65,7 +65,7 @@ def test_seed_lalu_twins_equal_the_prior_year(runner):
     assert by_year[2024]["volume_usaha_lalu"] == by_year[2023]["volume_usaha"]
 
 
-def test_aktif_needs_rat_in_every_year_of_the_window(make_cooperative, make_report):
+def test_aktif_needs_rat_held_in_every_year_of_the_window(make_cooperative, make_report):
     steady = make_cooperative("KSP Rutin")
     lapsed = make_cooperative("KSP Absen")
     for tahun in (2023, 2024, 2025):
@@ -73,9 +73,22 @@ def test_aktif_needs_rat_in_every_year_of_the_window(make_cooperative, make_repo
     make_report(lapsed, 2023, "2024-03-01")
     make_report(lapsed, 2024, "2025-03-01")
     make_report(lapsed, 2025, None)
-    assert aktif_ids() == {steady.id}
-    assert aktif_ids(year=2024) == {steady.id, lapsed.id}
+    assert aktif_ids() == {steady.id}  # judged as of 2026, the latest year a RAT was held
+    assert aktif_ids(year=2025) == {steady.id, lapsed.id}
     set_setting("aktif_window", 3)
     db.session.commit()
-    assert aktif_ids(year=2025) == {steady.id}
-    assert aktif_ids(year=2025, window=1) == {steady.id}
+    assert aktif_ids(year=2026) == {steady.id}
+    assert aktif_ids(year=2025) == set()  # no RAT held in 2023
+    assert aktif_ids(year=2026, window=1) == {steady.id}
+
+
+def test_drafts_and_returned_reports_do_not_count_as_rat_held(make_cooperative, make_report):
+    coop = make_cooperative()
+    for tahun in (2024, 2025):
+        report = make_report(coop, tahun, f"{tahun + 1}-03-01")
+    report.status = ReportStatus.DIKEMBALIKAN
+    db.session.commit()
+    assert aktif_ids(year=2026) == set()
+    report.status = ReportStatus.DIAJUKAN
+    db.session.commit()
+    assert aktif_ids(year=2026) == {coop.id}

@@ -11,6 +11,7 @@ from sikomo.assessments import is_health_scored, new_assessment, run_engine
 from sikomo.auth.operations import create_user, find_user
 from sikomo.demo.finance import with_lalu, year_figures
 from sikomo.extensions import db
+from sikomo.indicators.operations import load_definitions, load_demo_targets
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -70,6 +71,8 @@ def seed_demo() -> dict:
     created_reports = ensure_reports(plans)
     users = ensure_users()
     created_assessments = ensure_assessments()
+    load_definitions("seed-demo")
+    load_demo_targets("seed-demo")
     counts = {
         "koperasi": created_coops,
         "laporan": created_reports,
@@ -183,7 +186,7 @@ def status(rng: random.Random, tahun: int) -> ReportStatus:
     roll = rng.random()
     if roll < 0.6:
         return ReportStatus.DISETUJUI
-    return ReportStatus.DIAJUKAN if roll < 0.85 else ReportStatus.DRAF
+    return ReportStatus.DIAJUKAN if roll < 0.97 else ReportStatus.DRAF
 
 
 def report_row(cooperative_id: int, tahun: int, data: dict, status: ReportStatus) -> Report:

@@ -19,7 +19,8 @@ def index():
 
 
 def dashboard_summary() -> dict:
-    year = reference_year()
+    year = reference_year()  # the latest year in which RATs were held
+    tahun_buku = db.session.scalar(select(func.max(Report.tahun_buku)))
     total = db.session.scalar(select(func.count(Cooperative.id))) or 0
     ksp_usp = db.session.scalar(
         select(func.count(Cooperative.id)).where(Cooperative.simpan_pinjam.is_(True))
@@ -27,13 +28,14 @@ def dashboard_summary() -> dict:
     by_status = dict(
         db.session.execute(
             select(Report.status, func.count(Report.id))
-            .where(Report.tahun_buku == year)
+            .where(Report.tahun_buku == tahun_buku)
             .group_by(Report.status)
         ).all()
     )
     aktif = len(aktif_ids(year)) if year else 0
     return {
         "tahun": year,
+        "tahun_buku": tahun_buku,
         "window": get_setting("aktif_window"),
         "total": total,
         "ksp_usp": ksp_usp or 0,

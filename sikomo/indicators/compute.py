@@ -1,0 +1,206 @@
+"""Compute the Dinas indicators from the records: one grouped query, then formulas keyed by code.
+
+The database does the per-cooperative work (GROUP BY); pandas only sums the (kecamatan, jenis) rows
+into the total, per-kecamatan and per-jenis figures. Nothing is read from typed-in totals.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from sqlalchemy import Select, and_, case, func, or_, select
+
+from sikomo.extensions import db
+from sikomo.models import (
+    JENIS_LABELS,
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    Jenis,
+    Predikat,
+    Region,
+    Report,
+)
+from sikomo.settings import get_setting
+from sikomo.status import IndicatorYear, counted_report, indicator_year, rat_held_between, rat_year
+
+COUNTS = (
+    "binaan",
+    "aktif",
+    "berkualitas",
+    "ksp_usp",
+    "sehat",
+    "dinilai",
+    "sehat_berkualitas",
+    "koperasi_baru",
+    "volume_usaha",
+    "volume_usaha_lalu",
+)
+SEHAT = (Predikat.SEHAT, Predikat.CUKUP_SEHAT)
+DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
+GROWTH_CRITERIA = {
+    "volume_usaha": ("volume_usaha",),
+    "total_aset": ("total_aset",),
+    "volume_usaha_dan_aset": ("volume_usaha", "total_aset"),
+}
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def grew(criterion: str):
+    """The berkualitas growth test on a report: each figure above its `_lalu` twin."""
+    keys = GROWTH_CRITERIA[criterion]
+    return and_(*(getattr(Report, k) > getattr(Report, f"{k}_lalu") for k in keys))
+
+
+def rat_facts(iy: IndicatorYear, criterion: str):
+    """Per cooperative: RAT held in each window year, growth and volume usaha (latest versions)."""
+    first = min(iy.window_years[0], iy.year - 1)
+    latest = (
+        select(Report.cooperative_id, Report.tahun_buku, func.max(Report.version).label("version"))
+        .where(counted_report(), rat_held_between(first, iy.year))
+        .group_by(Report.cooperative_id, Report.tahun_buku)
+        .subquery()
+    )
+    held = rat_year(range(first, iy.year + 1))
+    columns = [func.max(case((held == y, 1), else_=0)).label(f"held_{y}") for y in iy.window_years]
+    return (
+        select(
+            Report.cooperative_id,
+            *columns,
+            func.max(case((and_(held == iy.year, grew(criterion)), 1), else_=0)).label("grew"),
+            func.sum(case((held == iy.year, Report.volume_usaha), else_=0)).label("volume"),
+            func.sum(case((held == iy.year - 1, Report.volume_usaha), else_=0)).label("lalu"),
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.cooperative_id == Report.cooperative_id,
+                latest.c.tahun_buku == Report.tahun_buku,
+                latest.c.version == Report.version,
+            ),
+        )
+        .group_by(Report.cooperative_id)
+        .subquery()
+    )
+
+
+def assessment_facts(iy: IndicatorYear):
+    """Per cooperative: whether its latest decided assessment of the counted tahun buku is sehat."""
+    latest = (
+        select(Report.cooperative_id, func.max(Assessment.id).label("id"))
+        .join(Assessment, Assessment.report_id == Report.id)
+        .where(Report.tahun_buku == iy.assessed_tahun_buku, Assessment.status.in_(DECIDED))
+        .group_by(Report.cooperative_id)
+        .subquery()
+    )
+    return (
+        select(latest.c.cooperative_id, Assessment.predikat.in_(SEHAT).label("sehat"))
+        .join(Assessment, Assessment.id == latest.c.id)
+        .subquery()
+    )
+
+
+def one(condition) -> object:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def counts_query(iy: IndicatorYear, criterion: str) -> Select:
+    """Counts per (kecamatan, jenis) of every figure the indicators need."""
+    rf, af = rat_facts(iy, criterion), assessment_facts(iy)
+    aktif = and_(*(rf.c[f"held_{y}"] == 1 for y in iy.window_years))
+    berkualitas = rf.c.grew == 1
+    ksp = or_(Cooperative.simpan_pinjam.is_(True), Cooperative.jenis.in_((Jenis.KSP, Jenis.USP)))
+    sehat = and_(ksp, af.c.sehat.is_(True))
+    founded = Cooperative.tanggal_badan_hukum.between(
+        date(iy.founded_year, 1, 1), date(iy.founded_year, 12, 31)
+    )
+    return (
+        select(
+            Region.kecamatan,
+            Cooperative.jenis,
+            func.count(Cooperative.id).label("binaan"),
+            one(aktif).label("aktif"),
+            one(berkualitas).label("berkualitas"),
+            one(ksp).label("ksp_usp"),
+            one(sehat).label("sehat"),
+            one(and_(ksp, af.c.cooperative_id.is_not(None))).label("dinilai"),
+            one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
+            one(founded).label("koperasi_baru"),
+            func.coalesce(func.sum(rf.c.volume), 0).label("volume_usaha"),
+            func.coalesce(func.sum(rf.c.lalu), 0).label("volume_usaha_lalu"),
+        )
+        .join(Region, Region.id == Cooperative.region_id)
+        .outerjoin(rf, rf.c.cooperative_id == Cooperative.id)
+        .outerjoin(af, af.c.cooperative_id == Cooperative.id)
+        .where(
+            or_(
+                Cooperative.tanggal_badan_hukum.is_(None),
+                Cooperative.tanggal_badan_hukum <= iy.registered_until,
+            )
+        )
+        .group_by(Region.kecamatan, Cooperative.jenis)
+    )
+
+
+def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
+    """One row per (kecamatan, jenis) with integer counts; jenis as its Indonesian label."""
+    iy = indicator_year(year, window)
+    query = counts_query(iy, str(get_setting("berkualitas_criterion")))
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["kecamatan", "jenis", *COUNTS])
+    frame["jenis"] = [JENIS_LABELS[Jenis(j)] for j in frame["jenis"]]
+    for column in COUNTS:
+        frame[column] = frame[column].map(int).astype("int64")
+    return frame
+
+
+def ratio(numerator: str, denominator: str) -> Callable[[Mapping], tuple]:
+    return lambda c: (c[numerator], c[denominator])
+
+
+def count(name: str) -> Callable[[Mapping], tuple]:
+    return lambda c: (c[name], None)
+
+
+# How each indicator is computed, keyed by its code; (numerator, denominator or None).
+FORMULAS: dict[str, Callable[[Mapping], tuple]] = {
+    "binaan": count("binaan"),
+    "aktif": count("aktif"),
+    "aktif_pct": ratio("aktif", "binaan"),
+    "berkualitas": count("berkualitas"),
+    "berkualitas_pct": ratio("berkualitas", "aktif"),
+    "ksp_usp": count("ksp_usp"),
+    "sehat": count("sehat"),
+    "sehat_pct": ratio("sehat", "ksp_usp"),
+    "dinilai_pct": ratio("dinilai", "ksp_usp"),
+    "sehat_berkualitas": count("sehat_berkualitas"),
+    "sehat_berkualitas_pct": ratio("sehat_berkualitas", "aktif"),
+    "koperasi_baru": count("koperasi_baru"),
+    "pertumbuhan_koperasi_pct": ratio("koperasi_baru", "binaan"),
+    "volume_usaha": count("volume_usaha"),
+    "volume_usaha_pdrb_pct": ratio("volume_usaha", "pdrb"),
+    "pertumbuhan_volume_usaha_pct": lambda c: (
+        c["volume_usaha"] - c["volume_usaha_lalu"],
+        c["volume_usaha_lalu"],
+    ),
+}
+
+
+def evaluate(code: str, counts: Mapping) -> tuple[int, int | None, Decimal | None]:
+    """(numerator, denominator, value): a count is its own value, a ratio a percentage."""
+    numerator, denominator = FORMULAS[code](counts)
+    numerator = int(numerator)
+    if denominator is None and code.endswith("_pct"):
+        return numerator, None, None  # e.g. no PDRB entered yet: not computable, never 0
+    if denominator is None:
+        return numerator, None, Decimal(numerator)
+    denominator = int(denominator)
+    if denominator == 0:
+        return numerator, denominator, None
+    return numerator, denominator, pct(numerator, denominator)
+
+
+def pct(numerator: int, denominator: int) -> Decimal:
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(CENT, ROUND_HALF_UP)

@@ -1,0 +1,262 @@
+"""Indicator services: definitions, targets, PDRB and settings (audited), and the indicator report."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from sikomo import audit
+from sikomo.extensions import db
+from sikomo.indicators.capaian import capaian, indicator_data, kategori
+from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate, group_counts
+from sikomo.models import (
+    JENIS_LABELS,
+    IndicatorDefinition,
+    IndicatorDirection,
+    Pdrb,
+    Region,
+    Report,
+    Target,
+)
+from sikomo.settings import get_setting, set_setting
+from sikomo.status import counted_report
+
+BY_CHOICES = ("kecamatan", "jenis")
+DEFINITION_FIELDS = ("nama", "pembilang", "penyebut", "satuan", "arah", "sumber", "iku")
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    nama: str
+    pembilang: str
+    penyebut: str | None
+    satuan: str
+    arah: IndicatorDirection
+    sumber: str | None
+    iku: bool
+
+
+def file_definitions() -> list[Definition]:
+    rows = indicator_data()["indikator"]
+    return [
+        Definition(
+            code=r["code"],
+            nama=r["nama"],
+            pembilang=r["pembilang"],
+            penyebut=r.get("penyebut"),
+            satuan=r["satuan"],
+            arah=IndicatorDirection(r.get("arah", "naik")),
+            sumber=r.get("sumber"),
+            iku=bool(r.get("iku", False)),
+        )
+        for r in rows
+    ]
+
+
+def definitions() -> list[Definition]:
+    """The stored definitions in order; the shipped file's until `load_definitions` has run."""
+    rows = db.session.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.urutan))
+    stored = [
+        Definition(**{"code": r.code, **{f: getattr(r, f) for f in DEFINITION_FIELDS}})
+        for r in rows
+    ]
+    return [d for d in (stored or file_definitions()) if d.code in FORMULAS]
+
+
+def load_definitions(actor) -> int:
+    """Add the shipped definitions that are missing (a district's edits are kept); return how many."""
+    have = set(db.session.scalars(select(IndicatorDefinition.code)))
+    added = 0
+    for position, item in enumerate(file_definitions()):
+        if item.code in have:
+            continue
+        row = IndicatorDefinition(code=item.code, urutan=position)
+        for field in DEFINITION_FIELDS:
+            setattr(row, field, getattr(item, field))
+        db.session.add(row)
+        added += 1
+    if added:
+        audit.record(actor, "indicator.load_definitions", None, None, {"added": added})
+    db.session.commit()
+    return added
+
+
+def update_definition(actor, code: str, values: dict) -> IndicatorDefinition:
+    if db.session.get(IndicatorDefinition, code) is None:
+        load_definitions(actor)
+    row = db.session.get(IndicatorDefinition, code)
+    before = audit.snapshot(row)
+    for field in DEFINITION_FIELDS:
+        if field in values:
+            setattr(row, field, values[field])
+    audit.record(actor, "indicator.update_definition", row, before, audit.snapshot(row))
+    db.session.commit()
+    return row
+
+
+def load_demo_targets(actor) -> int:
+    """The LKjIP 2025 targets and PDRB ADHB shipped in the data file, where none is set yet."""
+    data, added = indicator_data(), 0
+    for item in data.get("target", []):
+        if db.session.get(Target, (item["code"], item["tahun"])) is None:
+            db.session.add(
+                Target(
+                    indicator_code=item["code"], tahun=item["tahun"], nilai=Decimal(item["nilai"])
+                )
+            )
+            added += 1
+    for item in data.get("pdrb", []):
+        if db.session.get(Pdrb, item["tahun"]) is None:
+            db.session.add(Pdrb(tahun=item["tahun"], nilai=int(item["nilai"])))
+            added += 1
+    if added:
+        audit.record(actor, "indicator.load_demo_targets", None, None, {"added": added})
+    db.session.commit()
+    return added
+
+
+def set_target(actor, code: str, tahun: int, nilai: Decimal | None) -> None:
+    """Set (or with None remove) the target of an indicator for a year."""
+    row = db.session.get(Target, (code, tahun))
+    before = {"nilai": str(row.nilai)} if row else None
+    if nilai is None:
+        if row is not None:
+            db.session.delete(row)
+    else:
+        row = row or Target(indicator_code=code, tahun=tahun)
+        row.nilai = nilai
+        db.session.add(row)
+    after = {"nilai": str(nilai)} if nilai is not None else None
+    audit.record(
+        actor, "indicator.set_target", None, before, {"code": code, "tahun": tahun, **(after or {})}
+    )
+    db.session.commit()
+
+
+def set_pdrb(actor, tahun: int, nilai: int | None) -> None:
+    row = db.session.get(Pdrb, tahun)
+    before = {"tahun": tahun, "nilai": row.nilai} if row else None
+    if nilai is None:
+        if row is not None:
+            db.session.delete(row)
+    else:
+        row = row or Pdrb(tahun=tahun)
+        row.nilai = nilai
+        db.session.add(row)
+    audit.record(actor, "indicator.set_pdrb", None, before, {"tahun": tahun, "nilai": nilai})
+    db.session.commit()
+
+
+def change_settings(actor, values: dict) -> None:
+    before = {key: get_setting(key) for key in values}
+    for key, value in values.items():
+        set_setting(key, value)
+    audit.record(actor, "indicator.settings", None, before, values)
+    db.session.commit()
+
+
+def pdrb_for(year: int) -> tuple[int, int] | None:
+    """(year, value) of the PDRB ADHB of `year`, or of the latest published year before it."""
+    row = db.session.scalar(select(Pdrb).where(Pdrb.tahun <= year).order_by(Pdrb.tahun.desc()))
+    return (row.tahun, row.nilai) if row else None
+
+
+def targets_for(year: int) -> dict[str, Decimal]:
+    rows = db.session.scalars(select(Target).where(Target.tahun == year))
+    return {r.indicator_code: Decimal(r.nilai) for r in rows}
+
+
+def all_targets() -> dict[tuple[str, int], Decimal]:
+    return {
+        (r.indicator_code, r.tahun): Decimal(r.nilai) for r in db.session.scalars(select(Target))
+    }
+
+
+def available_years() -> list[int]:
+    """Years in which a counted report says a RAT was held, oldest first."""
+    dates = db.session.execute(
+        select(func.min(Report.tanggal_rat), func.max(Report.tanggal_rat)).where(counted_report())
+    ).one()
+    if dates[0] is None:
+        return []
+    first, last = (int(str(d)[:4]) for d in dates)
+    return list(range(first, last + 1))
+
+
+def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Decimal]) -> list[dict]:
+    rows = []
+    for item in defs:
+        numerator, denominator, value = evaluate(item.code, counts)
+        target = targets.get(item.code)
+        achieved = capaian(value, target, item.arah == IndicatorDirection.TURUN)
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.nama,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": value,
+                "unit": item.satuan,
+                "target": target,
+                "capaian": achieved,
+                "kategori_capaian": kategori(achieved),
+            }
+        )
+    return rows
+
+
+def summed(frame: pd.DataFrame, pdrb: int | None) -> dict:
+    counts = {c: int(frame[c].sum()) for c in COUNTS}
+    counts["pdrb"] = pdrb
+    return counts
+
+
+def group_names(by: str) -> list[str]:
+    if by == "kecamatan":
+        return list(db.session.scalars(select(Region.kecamatan).order_by(Region.kecamatan)))
+    return list(JENIS_LABELS.values())
+
+
+def indicator_report(year: int, by: str | None = None, frame: pd.DataFrame | None = None) -> dict:
+    """All indicators of `year` with targets and capaian; with `by`, the same list per group."""
+    frame = group_counts(year) if frame is None else frame
+    pdrb = pdrb_for(year)
+    defs = definitions()
+    report = {
+        "year": year,
+        "pdrb": {"tahun": pdrb[0], "nilai": pdrb[1]} if pdrb else None,
+        "indicators": indicator_list(summed(frame, pdrb and pdrb[1]), defs, targets_for(year)),
+        "by": {},
+    }
+    if by:
+        for name in group_names(by):
+            rows = frame[frame[by] == name]
+            report["by"][name] = indicator_list(summed(rows, pdrb and pdrb[1]), defs, {})
+    return report
+
+
+def breakdown_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Counts per kecamatan or jenis, every group present (zeros where none), in name order."""
+    table = frame.groupby(by)[list(COUNTS)].sum()
+    return table.reindex(group_names(by), fill_value=0)
+
+
+def trends(years: list[int]) -> dict:
+    """Per indicator code, the value and target of each year (oldest first)."""
+    targets = all_targets()
+    series: dict[str, list[dict]] = {}
+    for year in years:
+        for item in indicator_report(year)["indicators"]:
+            series.setdefault(item["code"], []).append(
+                {"year": year, "value": item["value"], "target": targets.get((item["code"], year))}
+            )
+    return series
+
+
+def compliance(year: int) -> pd.DataFrame:
+    """Per kecamatan: no report for the counted tahun buku, KSP/USP not assessed, review > 30 days."""
+    from sikomo.indicators.compliance import compliance_frame
+
+    return compliance_frame(year, group_names("kecamatan"))

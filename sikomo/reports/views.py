@@ -15,6 +15,7 @@ from sikomo.reports import attachments, bp, excel
 from sikomo.reports import operations as ops
 from sikomo.reports.forms import (
     AttachmentForm,
+    ImportForm,
     StartForm,
     SubmitForm,
     UploadForm,
@@ -22,6 +23,7 @@ from sikomo.reports.forms import (
     questionnaire_form,
     section_form,
 )
+from sikomo.reports.importer import import_file
 from sikomo.reports.sections import group_fields, questionnaire, section, sections_for
 
 ALL_ROLES = (Role.PENGURUS, *STAFF)
@@ -401,9 +403,6 @@ def upload(report_id: int):
 @bp.route("/impor", methods=["GET", "POST"])
 @roles_required(Role.DINAS, Role.ADMIN)
 def import_reports():
-    from sikomo.reports.forms import ImportForm
-    from sikomo.reports.importer import import_file
-
     form = ImportForm()
     result = None
     if form.validate_on_submit():

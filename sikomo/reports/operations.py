@@ -99,13 +99,13 @@ def _check_editable(report: Report, expected_version: int | None) -> None:
 
 
 def _commit_change(actor, report: Report, action: str, data: dict[str, Any]) -> None:
+    """Store the new data (audited key by key) with whatever else is pending, in one commit."""
     old = report.data or {}
     changed = sorted(k for k in set(old) | set(data) if old.get(k) != data.get(k))
-    if not changed:
-        return
-    before = {k: old.get(k) for k in changed}
-    report.data = data
-    audit.record(actor, action, report, before, {k: data.get(k) for k in changed})
+    if changed:
+        report.data = data
+        audit.record(actor, action, report, {k: old.get(k) for k in changed},
+                     {k: data.get(k) for k in changed})  # fmt: skip
     try:
         db.session.commit()
     except StaleDataError:
@@ -179,8 +179,6 @@ def submit(
     report.submitted_at = datetime.now(UTC)
     audit.record(actor, "report.status", report, {"status": "draf"}, {"status": "diajukan"})
     _commit_change(actor, report, "report.submit", data)
-    if report.status == ReportStatus.DIAJUKAN:  # no data change: commit the status alone
-        db.session.commit()
 
 
 def reopen(actor, report: Report) -> Report:

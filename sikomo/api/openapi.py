@@ -36,7 +36,7 @@ def get(summary: str, response: dict, *codes: int, **extra) -> dict:
 
 TOKEN_OR_STAFF = [{"bearerToken": []}, {"staffSession": []}]
 REPORT_ID = [{"name": "report_id", "in": "path", "required": True,
-              "schema": {"type": "integer", "minimum": 1}}]  # fmt: skip
+              "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}]  # fmt: skip
 
 
 def query(name: str, schema: dict, description: str, required: bool = False) -> dict:

@@ -15,6 +15,13 @@ from sikomo.review.operations import decided_assessment
 from sikomo.tokens.operations import actor_label
 
 
+MAX_ID = 2**31 - 1  # the id column's range: larger ids cannot exist (and overflow the driver)
+
+
+def report_by_id(report_id: int) -> Report | None:
+    return db.session.get(Report, report_id) if report_id <= MAX_ID else None
+
+
 def json_body():
     if not request.is_json:
         raise ApiError(415)
@@ -44,13 +51,13 @@ def create_report():
 
 @bp.get("/reports/<int:report_id>")
 def get_report(report_id):
-    report = require_report_access(db.session.get(Report, report_id))
+    report = require_report_access(report_by_id(report_id))
     return jsonify({"report": report_json(report)})
 
 
 @bp.get("/reports/<int:report_id>/assessment")
 def get_assessment(report_id):
-    report = require_report_access(db.session.get(Report, report_id))
+    report = require_report_access(report_by_id(report_id))
     decided = decided_assessment(report)
     if decided is not None:
         decision = jsonable({

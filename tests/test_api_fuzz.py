@@ -35,9 +35,7 @@ def api_schema(app, make_cooperative, make_approved, make_token):
 
 # schemathesis's own pytest plugin (from_fixture/parametrize) fails on this pytest version
 # ("'Function' object has no attribute '_nodeid'"), so each operation runs its Hypothesis strategy.
-OPERATIONS = [
-    (method.upper(), path) for path, ops in document()["paths"].items() for method in ops
-]
+OPERATIONS = [(method.upper(), path) for path, ops in document()["paths"].items() for method in ops]
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])

@@ -14,7 +14,6 @@ from sikomo.reports import operations as ops
 from sikomo.review.operations import decided_assessment
 from sikomo.tokens.operations import actor_label
 
-
 MAX_ID = 2**31 - 1  # the id column's range: larger ids cannot exist (and overflow the driver)
 
 

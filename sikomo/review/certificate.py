@@ -12,7 +12,7 @@ from sikomo import format as fmt
 from sikomo.models import Assessment
 from sikomo.review.values import predikat_label
 
-PUBLIC_PATH = "publik/koperasi/"  # the public look-up page comes in a later issue
+PUBLIC_PATH = "publik/koperasi/"  # the public look-up page (sikomo/public/)
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,12 @@ def test_a_certificate_is_valid_until_two_years_after_its_decision(certified):
     assert check_certificate(coop, "SKK/2026/00012", today=last_day).sah
     later = last_day + timedelta(days=1)
     assert check_certificate(coop, "SKK/2026/00012", today=later).status == "kedaluwarsa"
+
+
+def test_the_certificates_verification_link_checks_that_certificate(client, certified):
+    from sikomo.review.certificate import content
+
+    url = content(certified, "http://localhost/").verification_url
+    assert url == f"http://localhost/publik/koperasi/{NIK}?sertifikat=SKK/2026/00012"
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert "Sertifikat SKK/2026/00012 sah." in page

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -55,8 +56,16 @@ def content(row: Assessment, url_root: str) -> Certificate:
         regulation=regulation(row.ruleset_id),
         tanggal=row.decided_at.date() if row.decided_at else None,
         pengawas=row.decided_by.name if row.decided_by else "–",
-        verification_url=url_root.rstrip("/") + "/" + PUBLIC_PATH + nik if nik else "",
+        verification_url=verification_url(url_root, nik, row.certificate_number),
     )
+
+
+def verification_url(url_root: str, nik: str, number: str | None) -> str:
+    """The public page that says whether this certificate is valid (sah)."""
+    if not nik:
+        return ""
+    query = "?" + urlencode({"sertifikat": number}, safe="/") if number else ""
+    return url_root.rstrip("/") + "/" + PUBLIC_PATH + nik + query
 
 
 def regulation(ruleset_id: str) -> str:

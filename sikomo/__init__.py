@@ -4,7 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from sikomo import cli, format
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
@@ -74,9 +75,11 @@ def register_blueprints(app):
     from sikomo.auth import bp as auth_bp
     from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
+    from sikomo.public import bp as public_bp
     from sikomo.registry import bp as registry_bp
     from sikomo.reports import bp as reports_bp
     from sikomo.review import bp as review_bp
+    from sikomo.tokens import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -84,6 +87,8 @@ def register_blueprints(app):
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 
@@ -93,11 +98,17 @@ def register_error_handlers(app):
         400: "Permintaan tidak valid.",
         403: "Anda tidak memiliki akses ke halaman ini.",
         404: "Halaman tidak ditemukan.",
+        405: "Metode permintaan tidak diizinkan.",
         413: "Berkas terlalu besar.",
         429: "Terlalu banyak percobaan. Silakan coba lagi nanti.",
+        500: "Terjadi kesalahan pada server.",
     }
 
     def handler(error):
+        if request.path.startswith("/api/"):  # errors outside the API's views: routing, 500
+            from sikomo.api import http_error
+
+            return http_error(error if isinstance(error, HTTPException) else InternalServerError())
         code = getattr(error, "code", 500)
         message = messages.get(code, "Terjadi kesalahan.")
         return render_template("error.html", code=code, message=message), code

@@ -22,3 +22,7 @@ RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
 
 PER_PAGE = 50
+API_RATE_LIMIT = "60 per minute"  # per API token, or per address without one
+CERTIFICATE_VALID_YEARS = (
+    2  # a health certificate lapses this long after its decision at the latest
+)

@@ -229,3 +229,15 @@ def make_approved(make_submitted):
         return row
 
     return factory
+
+
+# --- API fixtures ---------------------------------------------------------------------------
+@pytest.fixture
+def make_token(app):
+    """Issue an API token for a cooperative; returns the secret (as shown once to the Dinas)."""
+    from sikomo.tokens.operations import issue
+
+    def factory(cooperative, name="Aplikasi akuntansi"):
+        return issue("test", cooperative, name).secret
+
+    return factory

@@ -8,6 +8,7 @@ import pytest
 
 from sikomo.extensions import db
 from sikomo.models import ReportStatus, Role
+from sikomo.tokens.operations import issue
 
 ANON = "anonim"
 ROLES = (ANON, Role.PENGURUS, Role.PENGAWAS, Role.DINAS, Role.ADMIN)
@@ -85,6 +86,28 @@ MATRIX = [
     ("GET", "/indikator/definisi/tidak_ada", 302, 403, 403, 404, 404),
     ("GET", "/api/v1/indicators?year=2026", 200, 200, 200, 200, 200),  # public, like the LKjIP
     ("GET", "/api/v1/indicators",         400, 400, 400, 400, 400),
+    ("GET", "/publik/",                   200, 200, 200, 200, 200),
+    ("GET", "/publik/?q=lain&kecamatan=Mojosari", 200, 200, 200, 200, 200),
+    ("GET", "/publik/koperasi/3516999999999999", 200, 200, 200, 200, 200),
+    ("GET", "/publik/koperasi/3516999999999999?sertifikat=SKK/2026/00001", 200, 200, 200, 200, 200),
+    ("GET", "/publik/koperasi/3516000000000000", 404, 404, 404, 404, 404),
+    ("GET", "/publik/koperasi/id/{own}",  200, 200, 200, 200, 200),
+    ("GET", "/token/",                    302, 403, 403, 200, 200),
+    ("GET", "/token/koperasi/{other}",    302, 403, 403, 200, 200),
+    ("POST", "/token/koperasi/{other}",   302, 403, 403, 200, 200),  # no name: form error
+    ("GET", "/token/koperasi/999999",     302, 403, 403, 404, 404),
+    ("POST", "/token/{token}/cabut",      302, 403, 403, 302, 302),
+    ("POST", "/token/999999/cabut",       302, 403, 403, 404, 404),
+    ("GET", "/api/v1/openapi.json",       200, 200, 200, 200, 200),
+    ("GET", "/api/v1/schema",             200, 200, 200, 200, 200),
+    ("GET", "/api/v1/rulesets",           200, 200, 200, 200, 200),
+    ("GET", "/api/v1/koperasi",           200, 200, 200, 200, 200),
+    ("GET", "/api/v1/koperasi/3516999999999999", 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/koperasi/3516000000000000", 404, 404, 404, 404, 404),
+    ("POST", "/api/v1/reports",           401, 401, 401, 401, 401),  # a token only, no session
+    ("GET", "/api/v1/reports/{report}",   401, 403, 200, 200, 200),  # or the cooperative's token
+    ("GET", "/api/v1/reports/{report}/assessment", 401, 403, 200, 200, 200),
+    ("GET", "/api/v1/reports/999999",     401, 403, 404, 404, 404),
 ]  # fmt: skip
 
 CASES = [
@@ -121,11 +144,13 @@ def test_role_may_reach_url_only_as_the_matrix_says(
         ids["certificate"] = certified(make_approved(other, 2024))
     if "{own_certificate}" in url:
         ids["own_certificate"] = certified(make_approved(own, 2024))
+    if "{token}" in url:
+        ids["token"] = issue("test", other, "Akuntansi").token.id
     if role != ANON:
         login_as(role, cooperative=own if role == Role.PENGURUS else None)
     response = client.open(url.format(**ids), method=method)
     assert response.status_code == expected
-    if expected in (403, 404):
+    if expected in (401, 403, 404):
         body = response.get_data(as_text=True)
         assert "Koperasi Lain Rahasia" not in body
         assert "3516999999999999" not in body

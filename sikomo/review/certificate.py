@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -12,7 +13,7 @@ from sikomo import format as fmt
 from sikomo.models import Assessment
 from sikomo.review.values import predikat_label
 
-PUBLIC_PATH = "publik/koperasi/"  # the public look-up page comes in a later issue
+PUBLIC_PATH = "publik/koperasi/"  # the public look-up page (sikomo/public/)
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,16 @@ def content(row: Assessment, url_root: str) -> Certificate:
         regulation=regulation(row.ruleset_id),
         tanggal=row.decided_at.date() if row.decided_at else None,
         pengawas=row.decided_by.name if row.decided_by else "–",
-        verification_url=url_root.rstrip("/") + "/" + PUBLIC_PATH + nik if nik else "",
+        verification_url=verification_url(url_root, nik, row.certificate_number),
     )
+
+
+def verification_url(url_root: str, nik: str, number: str | None) -> str:
+    """The public page that says whether this certificate is valid (sah)."""
+    if not nik:
+        return ""
+    query = "?" + urlencode({"sertifikat": number}, safe="/") if number else ""
+    return url_root.rstrip("/") + "/" + PUBLIC_PATH + nik + query
 
 
 def regulation(ruleset_id: str) -> str:

@@ -54,6 +54,8 @@ def test_seed_assessments_are_the_engines_approved_result(runner):
     assert {a.status for a in rows} == {AssessmentStatus.APPROVED}
     assert all(a.predikat == a.engine_predikat and a.decided_by is not None for a in rows)
     assert all(a.result["ruleset_hash"] == a.ruleset_hash for a in rows)
+    numbers = [a.certificate_number for a in rows]
+    assert all(n and n.startswith("SKK/") for n in numbers) and len(set(numbers)) == len(numbers)
     assert len({a.predikat for a in rows}) >= 3  # the demo spreads over the predikat
 
 

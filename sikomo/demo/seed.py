@@ -24,6 +24,7 @@ from sikomo.models import (
     User,
 )
 from sikomo.regions import load_regions
+from sikomo.review.operations import certificate_number
 
 YEARS = (2023, 2024, 2025)
 SEED = 20251231
@@ -228,6 +229,8 @@ def ensure_assessments() -> int:
         row.decided_by = pengawas
         row.decided_at = report.approved_at or report.updated_at
         db.session.add(row)
+        db.session.flush()
+        row.certificate_number = certificate_number(row, row.decided_at)
         created += 1
     db.session.commit()
     return created

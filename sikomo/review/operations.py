@@ -174,6 +174,11 @@ def return_report(actor, report: Report, note: str) -> None:
     commit_or_conflict()
 
 
+def certificate_number(row: Assessment, decided: datetime) -> str:
+    """SKK/{year of decision}/{assessment id}: unique, printed and verified publicly."""
+    return f"SKK/{decided.year}/{row.id:05d}"
+
+
 def approve(actor, report: Report, decision: Decision) -> Assessment | None:
     now = datetime.now(UTC)
     row = (
@@ -187,7 +192,7 @@ def approve(actor, report: Report, decision: Decision) -> Assessment | None:
     after: dict[str, Any] = {"status": report.status, "approved_at": now}
     if row is not None:
         db.session.flush()
-        row.certificate_number = f"SKK/{now.year}/{row.id:05d}"
+        row.certificate_number = certificate_number(row, now)
         after |= assessment_summary(row)
         audit.record(actor, "assessment.approve", row, None, audit.snapshot(row, ("result",)))
     action = "review.approve_adjusted" if decision.kind == SESUAIKAN else "review.approve"

@@ -9,10 +9,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
 from sikomo.models import (
+    COUNTED_REPORT_STATUSES,
     JENIS_LABELS,
     Assessment,
     AssessmentStatus,
@@ -55,13 +57,25 @@ def grew(criterion: str):
 
 
 def rat_facts(iy: IndicatorYear, criterion: str):
-    """Per cooperative: RAT held in each window year, growth and volume usaha (latest versions)."""
+    """Per cooperative: RAT held in each window year, growth and volume usaha.
+
+    Of each (cooperative, tahun buku) only the newest counted version whose RAT falls in the years
+    looked at counts. That is almost always the row flagged `counted_latest`; the rare older version
+    whose newer counted versions all fall outside those years is found by the NOT EXISTS, which only
+    runs for rows that are not flagged.
+    """
     first = min(iy.window_years[0], iy.year - 1)
-    latest = (
-        select(Report.cooperative_id, Report.tahun_buku, func.max(Report.version).label("version"))
-        .where(counted_report(), rat_held_between(first, iy.year))
-        .group_by(Report.cooperative_id, Report.tahun_buku)
-        .subquery()
+    in_years = rat_held_between(first, iy.year)
+    newer = aliased(Report)
+    newest_in_years = and_(
+        counted_report(),
+        ~exists().where(
+            newer.cooperative_id == Report.cooperative_id,
+            newer.tahun_buku == Report.tahun_buku,
+            newer.version > Report.version,
+            or_(newer.status.in_(COUNTED_REPORT_STATUSES), newer.imported.is_(True)),
+            newer.tanggal_rat.between(date(first, 1, 1), date(iy.year, 12, 31)),
+        ),
     )
     held = rat_year(range(first, iy.year + 1))
     columns = [func.max(case((held == y, 1), else_=0)).label(f"held_{y}") for y in iy.window_years]
@@ -73,14 +87,7 @@ def rat_facts(iy: IndicatorYear, criterion: str):
             func.sum(case((held == iy.year, Report.volume_usaha), else_=0)).label("volume"),
             func.sum(case((held == iy.year - 1, Report.volume_usaha), else_=0)).label("lalu"),
         )
-        .join(
-            latest,
-            and_(
-                latest.c.cooperative_id == Report.cooperative_id,
-                latest.c.tahun_buku == Report.tahun_buku,
-                latest.c.version == Report.version,
-            ),
-        )
+        .where(in_years, or_(Report.counted_latest.is_(True), newest_in_years))
         .group_by(Report.cooperative_id)
         .subquery()
     )

@@ -223,7 +223,7 @@ class Report(db.Model):
             "total_aset",
             "total_aset_lalu",
         ),
-        Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id"),
+        Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

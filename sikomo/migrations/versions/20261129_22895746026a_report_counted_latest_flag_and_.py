@@ -22,7 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('counted_latest', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_index(batch_op.f('ix_report_tahun_buku'))
         batch_op.create_index('ix_report_indicator_facts', ['cooperative_id', 'tanggal_rat', 'counted_latest', 'status', 'imported', 'tahun_buku', 'version', 'volume_usaha', 'volume_usaha_lalu', 'total_aset', 'total_aset_lalu'], unique=False)
-        batch_op.create_index('ix_report_tahun_buku_cooperative_id', ['tahun_buku', 'cooperative_id'], unique=False)
+        batch_op.create_index('ix_report_tahun_buku_cooperative_id', ['tahun_buku', 'cooperative_id', 'id'], unique=False)
 
     # ### end Alembic commands ###
     backfill_counted_latest()

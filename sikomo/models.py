@@ -317,9 +317,14 @@ def counted(report):
 
 
 def refresh_counted_latest(connection, keys=None) -> None:
-    """Recompute `counted_latest` for the given (cooperative_id, tahun_buku) pairs, or all rows."""
+    """Recompute `counted_latest` for the given (cooperative_id, tahun_buku) pairs, or all rows.
+
+    Only rows whose flag changes are written.
+    """
     table = Report.__table__
-    statement = update(table).values(counted_latest=counted_latest_value(table))
+    value = counted_latest_value(table)
+    statement = update(table).values(counted_latest=value)
+    statement = statement.where(table.c.counted_latest.is_distinct_from(value))
     if keys is None:
         connection.execute(statement)
         return
@@ -334,17 +339,34 @@ def refresh_counted_latest(connection, keys=None) -> None:
             )
 
 
+# A change to any of these can change which version of a report is the newest counted one.
+COUNTED_LATEST_INPUTS = ("cooperative_id", "tahun_buku", "version", "status", "imported")
+
+
+def _counted_latest_keys(session: Session) -> set[tuple[int, int]]:
+    """The (cooperative_id, tahun_buku) pairs whose flags this flush may have changed."""
+    keys = set()
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, Report):
+            keys.add((obj.cooperative_id, obj.tahun_buku))
+    for obj in session.dirty:
+        if not isinstance(obj, Report):
+            continue
+        attrs = inspect(obj).attrs
+        histories = [attrs[name].history for name in COUNTED_LATEST_INPUTS]
+        if any(h.has_changes() for h in histories):
+            keys.add((obj.cooperative_id, obj.tahun_buku))
+            old = [(h.deleted or h.unchanged or h.added or [None])[0] for h in histories[:2]]
+            keys.add(tuple(old))
+    return {k for k in keys if None not in k}
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_counted_latest(session: Session, flush_context) -> None:
-    """Keep `counted_latest` right after any flush that added, changed or deleted report versions."""
-    touched = [
-        obj
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Report) and obj.cooperative_id is not None
-    ]
-    if not touched:
+    """Keep `counted_latest` right after any flush that added, deleted or re-decided versions."""
+    keys = _counted_latest_keys(session)
+    if not keys:
         return
-    keys = {(obj.cooperative_id, obj.tahun_buku) for obj in touched}
     connection = session.connection()
     refresh_counted_latest(connection, keys)
     # Reports of these keys loaded in the session get the stored value without a reload.

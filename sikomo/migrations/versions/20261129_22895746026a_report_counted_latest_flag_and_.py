@@ -54,7 +54,8 @@ def backfill_counted_latest():
             counted(newer),
         ),
     )
-    op.get_bind().execute(report.update().values(counted_latest=newest))
+    update = report.update().values(counted_latest=newest)
+    op.get_bind().execute(update.where(report.c.counted_latest.is_distinct_from(newest)))
 
 
 def downgrade():

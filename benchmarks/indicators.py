@@ -1,17 +1,25 @@
 """Benchmark: all Dinas indicators of one year with the kecamatan breakdown, on SQLite and PostgreSQL.
 
-    python benchmarks/indicators.py [--cooperatives 200000] [--years 5] [--skip-pg]
+    .venv/bin/python benchmarks/indicators.py --cooperatives 200000 --years 5
 
-Builds N cooperatives in 18 kecamatan with reports for tahun buku 2021..2025 (RATs held in the
-following year, about one in eight missing, one in fifty with a corrected second version) and an
-approved assessment for every KSP/USP report; then times indicator_report(2026, "kecamatan").
-SQLite in a temporary file; PostgreSQL in database `sikomo_bench` (dropped and re-created).
-Target: ≤ 0.5 s on each. Not part of the test suite.
+Builds N cooperatives in 18 kecamatan with reports for the last `--years` tahun buku up to 2025
+(RATs held in the following year, about one in eight missing, one in fifty with a corrected second
+version) and an approved assessment for every KSP/USP report; then times
+indicator_report(2026, "kecamatan"): the first (cold) run and the median of `--repeat` more.
+Target: ≤ 0.5 s on each engine. Not part of the test suite.
+
+SQLite goes to a temporary file (or `--sqlite PATH`). PostgreSQL goes to database `--pg-db`
+(default `sikomo_bench_perf`, or $SIKOMO_BENCH_PG_DB) on the server of `--pg-url` (default
+$SIKOMO_BENCH_PG or postgresql+psycopg://postgres@127.0.0.1:5432/postgres); that database is
+dropped and re-created unless `--reuse` finds it already loaded with the same register. Loading
+uses multi-row inserts on SQLite and COPY on PostgreSQL, then ANALYZE (production databases are
+analysed too); only the indicator computation is timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -19,15 +27,16 @@ import tempfile
 import time
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from sikomo import create_app
 from sikomo.extensions import db
-from sikomo.models import Assessment, Cooperative, Jenis, Region, Report
+from sikomo.models import Assessment, Cooperative, Jenis, Region, Report, refresh_counted_latest
 
 JENIS = [j.value for j in Jenis]
 BATCH = 20_000
+YEAR = 2026
 
 
 def rows(n: int, years: int, seed: int = 2026):
@@ -40,7 +49,7 @@ def rows(n: int, years: int, seed: int = 2026):
             for i in range(18)
         ],
     )
-    first_tb = 2026 - years
+    first_tb = YEAR - years
     report_id = assessment_id = 0
     coops, reports, assessments = [], [], []
     for cid in range(1, n + 1):
@@ -50,7 +59,7 @@ def rows(n: int, years: int, seed: int = 2026):
         coops.append({"id": cid, "nama": f"Koperasi {cid}", "region_id": rng.randint(1, 18),
                       "jenis": jenis, "simpan_pinjam": sp, "tanggal_badan_hukum": founded})  # fmt: skip
         volume = rng.randint(10_000_000, 5_000_000_000)
-        for tb in range(first_tb, 2026):
+        for tb in range(first_tb, YEAR):
             lalu, volume = volume, int(volume * rng.uniform(0.85, 1.25))
             held = (
                 None
@@ -83,73 +92,166 @@ def rows(n: int, years: int, seed: int = 2026):
     yield Assessment.__table__, assessments
 
 
-def build(url: str, n: int, years: int):
+def copy_batch(conn, table, batch: list[dict]) -> None:
+    """COPY a batch into a PostgreSQL table (JSON columns as text)."""
+    columns = [c.name for c in table.columns]
+    json_columns = {c.name for c in table.columns if c.type.__class__.__name__ in ("JSON", "JSONB")}
+    names = ", ".join(f'"{c}"' for c in columns)
+    with conn.connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+            for row in batch:
+                copy.write_row(
+                    [
+                        json.dumps(row[c]) if c in json_columns and c in row else row.get(c)
+                        for c in columns
+                    ]
+                )
+
+
+def fill_defaults(table, batch: list[dict]) -> None:
+    """Give every row every column (server-side defaults are not applied by COPY or executemany)."""
+    defaults = {
+        c.name: c.default.arg
+        for c in table.columns
+        if c.default is not None and not callable(c.default.arg)
+    }
+    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    for row in batch:
+        for column in table.columns:
+            if column.name in row:
+                continue
+            if column.name in defaults:
+                row[column.name] = defaults[column.name]
+            elif column.name in ("created_at", "updated_at"):
+                row[column.name] = now
+            else:
+                row[column.name] = None
+
+
+def loaded(app, n: int) -> bool:
+    with app.app_context():
+        try:
+            return db.session.scalar(select(func.count()).select_from(Cooperative)) == n
+        except Exception:  # noqa: BLE001 - no tables yet
+            db.session.rollback()
+            return False
+
+
+def build(url: str, n: int, years: int, reuse: bool):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    if reuse and loaded(app, n):
+        print("  reusing the loaded database")
+        return app
     with app.app_context():
         db.drop_all()
         db.create_all()
         started, count = time.perf_counter(), 0
+        postgres = db.engine.dialect.name == "postgresql"
         with db.engine.begin() as conn:
             for table, batch in rows(n, years):
-                if batch:
+                if not batch:
+                    continue
+                if postgres:
+                    fill_defaults(table, batch)
+                    copy_batch(conn, table, batch)
+                else:
                     conn.execute(insert(table), batch)
-                    count += len(batch)
+                count += len(batch)
+        after_load()
+        with db.engine.connect() as conn:  # outside a transaction: VACUUM cannot run inside one
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("VACUUM ANALYZE" if postgres else "ANALYZE"))
         with db.engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+            if postgres:
+                for table in ("region", "cooperative", "report", "assessment"):
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                      f"(SELECT max(id) FROM {table}))"))  # fmt: skip
         print(f"  {count:,} rows loaded in {time.perf_counter() - started:.1f} s")
     return app
 
 
-def measure(app, year: int = 2026, repeat: int = 5) -> float:
+def after_load() -> None:
+    """What the ORM's flush listener does for single reports: the `counted_latest` flags."""
+    with db.engine.begin() as conn:
+        refresh_counted_latest(conn)
+
+
+def measure(app, repeat: int) -> tuple[float, float]:
+    """(first run, median of `repeat` more) of indicator_report(YEAR, "kecamatan"), in seconds."""
     from sikomo.indicators.operations import indicator_report
 
     with app.app_context():
-        indicator_report(year, "kecamatan")  # warm the caches once
+        db.engine.dispose()
         times = []
-        for _ in range(repeat):
+        for _ in range(repeat + 1):
             db.session.expire_all()
             started = time.perf_counter()
-            report = indicator_report(year, "kecamatan")
+            report = indicator_report(YEAR, "kecamatan")
             times.append(time.perf_counter() - started)
+            db.session.rollback()
         figures = {i["code"]: i["value"] for i in report["indicators"]}
         print(f"  binaan {figures['binaan']}, aktif {figures['aktif_pct']} %, "
-              f"sehat dan berkualitas {figures['sehat_berkualitas_pct']} %")  # fmt: skip
+              f"berkualitas {figures['berkualitas_pct']} %, sehat {figures['sehat_pct']} %, "
+              f"sehat dan berkualitas {figures['sehat_berkualitas_pct']} %, "
+              f"volume usaha {figures['volume_usaha']}, "
+              f"pertumbuhan {figures['pertumbuhan_volume_usaha_pct']} %")  # fmt: skip
+        print("  runs: " + ", ".join(f"{t:.3f}" for t in times) + " s")
         db.engine.dispose()
-    return statistics.median(times)
+    return times[0], statistics.median(times[1:])
 
 
-def postgres_url() -> str:
-    base = os.environ.get(
-        "SIKOMO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-    url = make_url(base)
+def postgres_url(server: str, database: str, reuse: bool) -> str:
+    url = make_url(server)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS sikomo_bench"))
-        conn.execute(text("CREATE DATABASE sikomo_bench"))
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database})
+        if not (reuse and exists):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
     admin.dispose()
-    return url.set(database="sikomo_bench").render_as_string(hide_password=False)
+    return url.set(database=database).render_as_string(hide_password=False)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cooperatives", type=int, default=200_000)
     parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs after the first")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--sqlite", metavar="PATH", help="SQLite file (default: a temporary one)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "SIKOMO_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="any database on the PostgreSQL server (for CREATE DATABASE)",
+    )
+    parser.add_argument(
+        "--pg-db", default=os.environ.get("SIKOMO_BENCH_PG_DB", "sikomo_bench_perf")
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a database already loaded with N cooperatives"
+    )
     args = parser.parse_args()
+    size = f"{args.cooperatives:,} cooperatives × {args.years} years"
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"SQLite: {args.cooperatives:,} cooperatives × {args.years} years")
-        app = build(f"sqlite:///{tmp}/bench.db", args.cooperatives, args.years)
-        results["SQLite"] = measure(app)
+        if not args.skip_sqlite:
+            path = args.sqlite or f"{tmp}/bench.db"
+            print(f"SQLite ({path}): {size}")
+            app = build(f"sqlite:///{path}", args.cooperatives, args.years, args.reuse)
+            results["SQLite"] = measure(app, args.repeat)
     if not args.skip_pg:
-        print(f"PostgreSQL (sikomo_bench): {args.cooperatives:,} cooperatives × {args.years} years")
-        app = build(postgres_url(), args.cooperatives, args.years)
-        results["PostgreSQL"] = measure(app)
-    for name, seconds in results.items():
-        verdict = "OK" if seconds <= 0.5 else "TOO SLOW"
+        print(f"PostgreSQL ({args.pg_db}): {size}")
+        url = postgres_url(args.pg_url, args.pg_db, args.reuse)
+        app = build(url, args.cooperatives, args.years, args.reuse)
+        results["PostgreSQL"] = measure(app, args.repeat)
+    for name, (first, median) in results.items():
+        verdict = "OK" if max(first, median) <= 0.5 else "TOO SLOW"
         print(
-            f"{name:<10} all indicators, 2026, by kecamatan: {seconds:.3f} s (median of 5) {verdict}"
+            f"{name:<10} all indicators {YEAR} by kecamatan: first {first:.3f} s, "
+            f"median of {args.repeat} {median:.3f} s  {verdict}"
         )
 
 

@@ -14,15 +14,24 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
+    exists,
+    false,
+    inspect,
+    or_,
+    select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sikomo.extensions import db
@@ -101,6 +110,10 @@ class ReportStatus(enum.StrEnum):
     def label(self) -> str:
         return {"draf": "Draf", "diajukan": "Diajukan", "dikembalikan": "Dikembalikan",
                 "disetujui": "Disetujui"}[self.value]  # fmt: skip
+
+
+# A report version counts for the indicators once submitted, approved or imported (see status.py).
+COUNTED_REPORT_STATUSES = (ReportStatus.DIAJUKAN, ReportStatus.DISETUJUI)
 
 
 class Method(enum.StrEnum):
@@ -193,11 +206,29 @@ class User(UserMixin, db.Model):
 class Report(db.Model):
     """One version of a RAT report; `data` holds the canonical schema keys."""
 
-    __table_args__ = (UniqueConstraint("cooperative_id", "tahun_buku", "version"),)
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "tahun_buku", "version"),
+        # The Dinas indicators read only these columns of a cooperative's reports, in this order.
+        Index(
+            "ix_report_indicator_facts",
+            "cooperative_id",
+            "tanggal_rat",
+            "counted_latest",
+            "status",
+            "imported",
+            "tahun_buku",
+            "version",
+            "volume_usaha",
+            "volume_usaha_lalu",
+            "total_aset",
+            "total_aset_lalu",
+        ),
+        Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
-    tahun_buku: Mapped[int] = mapped_column(Integer, index=True)
+    tahun_buku: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus), default=ReportStatus.DRAF)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -215,6 +246,9 @@ class Report(db.Model):
     volume_usaha_lalu: Mapped[int | None] = mapped_column(BigInteger)
     total_aset: Mapped[int | None] = mapped_column(BigInteger)
     total_aset_lalu: Mapped[int | None] = mapped_column(BigInteger)
+    # True on the newest counted version of its (cooperative, tahun buku): kept by a flush listener
+    # (refresh_counted_latest below) so the indicators need no GROUP BY max(version).
+    counted_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
     assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")
@@ -261,6 +295,93 @@ def parse_int(value: Any) -> int | None:
 @event.listens_for(Report, "before_update")
 def _sync_report_columns(mapper, connection, target: Report) -> None:
     target.sync_columns()
+
+
+def counted_latest_value(report):
+    """SQL for `counted_latest` of a row of `report` (a table or alias): counted, and no newer
+    version of the same cooperative and tahun buku counted."""
+    newer = report.alias("newer")
+    return and_(
+        counted(report),
+        ~exists().where(
+            newer.c.cooperative_id == report.c.cooperative_id,
+            newer.c.tahun_buku == report.c.tahun_buku,
+            newer.c.version > report.c.version,
+            counted(newer),
+        ),
+    )
+
+
+def counted(report):
+    return or_(report.c.status.in_(COUNTED_REPORT_STATUSES), report.c.imported.is_(True))
+
+
+def refresh_counted_latest(connection, keys=None) -> None:
+    """Recompute `counted_latest` for the given (cooperative_id, tahun_buku) pairs, or all rows.
+
+    Only rows whose flag changes are written.
+    """
+    table = Report.__table__
+    value = counted_latest_value(table)
+    statement = update(table).values(counted_latest=value)
+    statement = statement.where(table.c.counted_latest.is_distinct_from(value))
+    if keys is None:
+        connection.execute(statement)
+        return
+    by_year: dict[int, list[int]] = {}
+    for cooperative_id, tahun_buku in sorted(set(keys)):
+        by_year.setdefault(tahun_buku, []).append(cooperative_id)
+    for tahun_buku, ids in by_year.items():
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            connection.execute(
+                statement.where(table.c.tahun_buku == tahun_buku, table.c.cooperative_id.in_(chunk))
+            )
+
+
+# A change to any of these can change which version of a report is the newest counted one.
+COUNTED_LATEST_INPUTS = ("cooperative_id", "tahun_buku", "version", "status", "imported")
+
+
+def _counted_latest_keys(session: Session) -> set[tuple[int, int]]:
+    """The (cooperative_id, tahun_buku) pairs whose flags this flush may have changed."""
+    keys = set()
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, Report):
+            keys.add((obj.cooperative_id, obj.tahun_buku))
+    for obj in session.dirty:
+        if not isinstance(obj, Report):
+            continue
+        attrs = inspect(obj).attrs
+        histories = [attrs[name].history for name in COUNTED_LATEST_INPUTS]
+        if any(h.has_changes() for h in histories):
+            keys.add((obj.cooperative_id, obj.tahun_buku))
+            old = [(h.deleted or h.unchanged or h.added or [None])[0] for h in histories[:2]]
+            keys.add(tuple(old))
+    return {k for k in keys if None not in k}
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_counted_latest(session: Session, flush_context) -> None:
+    """Keep `counted_latest` right after any flush that added, deleted or re-decided versions."""
+    keys = _counted_latest_keys(session)
+    if not keys:
+        return
+    connection = session.connection()
+    refresh_counted_latest(connection, keys)
+    # Reports of these keys loaded in the session get the stored value without a reload.
+    loaded = {}
+    for obj in session.identity_map.values():
+        state = inspect(obj)
+        if isinstance(obj, Report) and (
+            (state.dict.get("cooperative_id"), state.dict.get("tahun_buku")) in keys
+        ):
+            loaded[state.identity[0]] = obj
+    if loaded:
+        table = Report.__table__
+        query = select(table.c.id, table.c.counted_latest).where(table.c.id.in_(list(loaded)))
+        for row_id, flag in connection.execute(query):
+            set_committed_value(loaded[row_id], "counted_latest", bool(flag))
 
 
 class Assessment(db.Model):

@@ -11,10 +11,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
 from sikomo.extensions import db
-from sikomo.models import Report, ReportStatus
+from sikomo.models import COUNTED_REPORT_STATUSES, Report
 from sikomo.settings import get_setting
-
-COUNTED_REPORT_STATUSES = (ReportStatus.DIAJUKAN, ReportStatus.DISETUJUI)
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,16 @@ def test_an_empty_database_gives_not_computable_percentages(app):
     assert figures["binaan"]["value"] == 0
     assert figures["aktif_pct"]["value"] is None
     assert figures["volume_usaha_pdrb_pct"]["value"] is None
+
+
+def test_versions_count_as_before_when_a_correction_moves_the_rat(make_region, make_cooperative):
+    """The newest counted version whose RAT falls in the years looked at counts, flagged or not."""
+    coop = make_cooperative("KSP Koreksi", make_region("Pacet"))
+    versions = [("2026-03-01", 100), ("2027-02-01", 150)]  # version 2 moves the RAT to 2027
+    for version, (rat, volume) in enumerate(versions, start=1):
+        db.session.add(Report(cooperative_id=coop.id, tahun_buku=2025, version=version,
+                              status=ReportStatus.DISETUJUI,
+                              data={"tanggal_rat": rat, "volume_usaha": volume}))  # fmt: skip
+    db.session.commit()
+    assert by_code(indicator_report(2026))["volume_usaha"]["numerator"] == 100
+    assert by_code(indicator_report(2027))["volume_usaha"]["numerator"] == 150

@@ -1,7 +1,7 @@
 """report counted_latest flag and indicator indexes
 
 Revision ID: 22895746026a
-Revises: 1b10e618ac4b
+Revises: 88885d739335
 Create Date: 2026-11-29 18:28:55.178917
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '22895746026a'
-down_revision = '1b10e618ac4b'
+down_revision = '88885d739335'
 branch_labels = None
 depends_on = None
 

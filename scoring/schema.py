@@ -63,6 +63,12 @@ def fields() -> dict[str, Field]:
 
 
 @cache
+def lalu_twins() -> dict[str, str]:
+    """Each prior-year key and the key it mirrors: {"total_aset_lalu": "total_aset", …}."""
+    return {k: f.lalu_of for k, f in fields().items() if f.lalu_of}
+
+
+@cache
 def numeric_keys() -> tuple[str, ...]:
     return tuple(k for k, f in fields().items() if f.numeric)
 

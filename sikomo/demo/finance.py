@@ -2,7 +2,7 @@
 
 import random
 
-from scoring.schema import fields
+from scoring.schema import lalu_twins
 from sikomo.edit_rules import CURRENT_LIABILITY_ITEMS as CURRENT_LIABILITY_KEYS
 from sikomo.edit_rules import EQUITY_ITEMS as EQUITY_KEYS
 from sikomo.edit_rules import LONG_LIABILITY_ITEMS as LONG_LIABILITY_KEYS
@@ -111,5 +111,6 @@ def year_figures(rng: random.Random, total_aset: int, anggota: int, lends: bool)
 
 def with_lalu(current: dict, previous: dict) -> dict:
     """Add the prior-year twins the schema defines, from last year's figures."""
-    twins = {f.key: f.lalu_of for f in fields().values() if f.lalu_of and f.lalu_of in previous}
-    return current | {twin: previous[base] for twin, base in twins.items()}
+    return current | {
+        twin: previous[base] for twin, base in lalu_twins().items() if base in previous
+    }

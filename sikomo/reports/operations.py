@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from scoring.schema import lalu_twins
 from sikomo import audit, edit_rules
 from sikomo.extensions import db
 from sikomo.models import Attachment, Cooperative, Report, ReportStatus
@@ -65,14 +66,13 @@ def previous_approved(cooperative_id: int, tahun_buku: int) -> Report | None:
 
 def prior_year_values(cooperative_id: int, tahun_buku: int) -> dict[str, int]:
     """The `_lalu` twins filled from last year's approved report."""
-    from scoring.schema import fields
-
     before = previous_approved(cooperative_id, tahun_buku)
     if before is None:
         return {}
-    twins = {f.key: f.lalu_of for f in fields().values() if f.lalu_of}
     return {
-        twin: before.data[base] for twin, base in twins.items() if before.data.get(base) is not None
+        twin: before.data[base]
+        for twin, base in lalu_twins().items()
+        if before.data.get(base) is not None
     }
 
 

@@ -164,13 +164,13 @@ def _ratio(ind: Indicator, data: _Inputs) -> tuple[np.ndarray, np.ndarray, np.nd
     return ratio, ok, None
 
 
-def _questionnaire(ind: Indicator, data: _Inputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _questionnaire(ind: Indicator, data: _Inputs) -> tuple[np.ndarray, ...]:
     yes, answered = data.answers(tuple(item.code for item in ind.items))
     ok = answered > 0
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = yes * 100 / answered
     ratio[~ok] = np.nan
-    return ratio, ok, yes
+    return ratio, ok, yes, answered
 
 
 class _Columns:
@@ -231,8 +231,7 @@ def _indicator(ind: Indicator, rs: Ruleset, data: _Inputs, out: _Columns, sl: sl
     if ind.formula is None:
         ratio, ok, yes = np.full(data.n, np.nan), np.zeros(data.n, bool), None
     elif ind.formula in ("questionnaire", "item_count"):
-        ratio, ok, yes = _questionnaire(ind, data)
-        _, answered = data.answers(tuple(item.code for item in ind.items))
+        ratio, ok, yes, answered = _questionnaire(ind, data)
         incomplete = ok & (answered < len(ind.items))
     else:
         ratio, ok, yes = _ratio(ind, data)

@@ -203,7 +203,7 @@ def read_amounts(form) -> tuple[dict, dict]:
         if field.errors:
             unreadable[field.name] = field.data
         elif field.name == "tanggal_rat":
-            values[field.name] = field.data.strip() or None if field.data else None
+            values[field.name] = (field.data or "").strip() or None
         else:
             values[field.name] = field.parsed
     return values, unreadable
@@ -230,7 +230,7 @@ def preview(report_id: int):
         form = build_form(report, current, request.form)
         form.validate()
         values, _ = read_amounts(form)
-        data.update({k: v for k, v in values.items()})
+        data.update(values)
     return jsonify(preview_of(report, data))
 
 

@@ -147,6 +147,13 @@ class Region(db.Model):
 
 
 class Cooperative(db.Model):
+    # The indicators count the register by kecamatan and jenis from this index alone.
+    __table_args__ = (
+        Index(
+            "ix_cooperative_register", "region_id", "jenis", "tanggal_badan_hukum", "simpan_pinjam"
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     nama: Mapped[str] = mapped_column(String(200), index=True)
@@ -154,7 +161,7 @@ class Cooperative(db.Model):
     tanggal_badan_hukum: Mapped[date | None] = mapped_column(Date)
     alamat: Mapped[str | None] = mapped_column(String(300))
     desa: Mapped[str | None] = mapped_column(String(100))
-    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     jenis: Mapped[Jenis] = mapped_column(str_enum(Jenis), index=True)
     simpan_pinjam: Mapped[bool] = mapped_column(Boolean, default=False)
     jumlah_anggota: Mapped[int | None] = mapped_column(Integer)
@@ -208,21 +215,8 @@ class Report(db.Model):
 
     __table_args__ = (
         UniqueConstraint("cooperative_id", "tahun_buku", "version"),
-        # The Dinas indicators read only these columns of a cooperative's reports, in this order.
-        Index(
-            "ix_report_indicator_facts",
-            "cooperative_id",
-            "tanggal_rat",
-            "counted_latest",
-            "status",
-            "imported",
-            "tahun_buku",
-            "version",
-            "volume_usaha",
-            "volume_usaha_lalu",
-            "total_aset",
-            "total_aset_lalu",
-        ),
+        # The indicators look for older versions that count in place of the newest (compute.py).
+        Index("ix_report_counted_latest_tanggal_rat", "counted_latest", "tanggal_rat"),
         Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
     )
 
@@ -408,6 +402,54 @@ class Assessment(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="assessments")
     decided_by: Mapped[User | None] = relationship()
+
+
+class IndicatorFact(db.Model):
+    """What one cooperative contributes to the Dinas indicators of one year: derived data.
+
+    Kept in step with reports, assessments and the register by sikomo/indicators/facts.py, so the
+    indicators read one narrow row per cooperative instead of its report versions.
+    """
+
+    __table_args__ = (
+        # The indicators read only these columns of one year, grouped by kecamatan and jenis.
+        Index(
+            "ix_indicator_fact_year",
+            "year",
+            "region_id",
+            "jenis",
+            "tanggal_badan_hukum",
+            "ksp",
+            "streak",
+            "sehat",
+            "grew_volume_usaha",
+            "grew_total_aset",
+            "grew_volume_usaha_dan_aset",
+            "volume",
+            "volume_prev",
+            "cooperative_id",
+        ),
+    )
+
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperative.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)  # the indicator year
+    # Copies of the cooperative's register entry.
+    region_id: Mapped[int] = mapped_column(Integer)
+    jenis: Mapped[Jenis] = mapped_column(str_enum(Jenis))
+    ksp: Mapped[bool] = mapped_column(Boolean)  # a KSP or USP, or keeps a simpan pinjam unit
+    tanggal_badan_hukum: Mapped[date | None] = mapped_column(Date)
+    # RAT held in `year` and in each year before it, without a gap: 0 when not held in `year`.
+    streak: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[int] = mapped_column(BigInteger)  # volume usaha of the RATs held in `year`
+    volume_prev: Mapped[int] = mapped_column(BigInteger)  # ... and in `year` - 1
+    # A report of a RAT held in `year` grew, by each berkualitas criterion.
+    grew_volume_usaha: Mapped[bool] = mapped_column(Boolean)
+    grew_total_aset: Mapped[bool] = mapped_column(Boolean)
+    grew_volume_usaha_dan_aset: Mapped[bool] = mapped_column(Boolean)
+    # The latest decided assessment of the tahun buku `year` counts: 1 sehat, 0 not, None none.
+    sehat: Mapped[int | None] = mapped_column(Integer)
 
 
 class AuditEvent(db.Model):

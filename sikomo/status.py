@@ -2,7 +2,8 @@
 
 The indicator year is the year in which RATs are *held*, as the LKjIP counts it: RATs held in 2026
 approve the books of tahun buku 2025. `indicator_year` is the one place that maps a year to the
-records that count for it; a district that counts differently changes only that function.
+records that count for it; a district that counts differently changes only that function (and
+then recomputes the stored facts that follow it: `flask --app sikomo indicator-facts`).
 """
 
 from dataclasses import dataclass
@@ -40,6 +41,14 @@ def indicator_year(year: int, window: int | None = None) -> IndicatorYear:
         founded_year=year,
         registered_until=date(year, 12, 31),
     )
+
+
+def indicator_year_assessing(tahun_buku: int) -> int:
+    """The indicator year whose sehat and dinilai count the assessments of `tahun_buku`.
+
+    The inverse of `indicator_year`, for a mapping that shifts by a fixed number of years.
+    """
+    return 2 * tahun_buku - indicator_year(tahun_buku, window=1).assessed_tahun_buku
 
 
 def counted_report() -> ColumnElement[bool]:

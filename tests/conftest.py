@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 import scoring
@@ -27,6 +28,11 @@ from sikomo.models import (
     Role,
     User,
 )
+
+# Random examples locally; on CI the same examples every run, so a landing never hangs on luck.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

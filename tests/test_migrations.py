@@ -1,10 +1,11 @@
 """Upgrading an empty database works on SQLite and PostgreSQL and matches the models."""
 
 import os
+from datetime import UTC, date, datetime
 
 import pytest
 from flask_migrate import check, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, insert, inspect, text
 from sqlalchemy.engine import make_url
 
 from sikomo import create_app, normalise_database_url
@@ -49,3 +50,33 @@ def empty_postgres_url():
 
 def test_upgrade_from_empty_on_postgresql(empty_postgres_url):
     upgrade_and_check(empty_postgres_url)
+
+
+def test_the_facts_migration_computes_the_facts_of_the_records_there(tmp_path):
+    """Upgrading a database that already holds reports fills the indicator facts."""
+    url = "sqlite:///" + str(tmp_path / "filled.db")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="22895746026a")  # the revision before the facts table
+        with db.engine.begin() as conn:
+            table = dict.fromkeys(("region", "cooperative", "report"))
+            for name in table:
+                table[name] = Table(name, MetaData(), autoload_with=conn)
+            now = datetime(2026, 1, 1, tzinfo=UTC)
+            conn.execute(insert(table["region"]), [{"id": 1, "kabupaten": "K", "kecamatan": "Pacet",
+                                                    "desa": []}])  # fmt: skip
+            conn.execute(insert(table["cooperative"]), [{"id": 1, "nama": "KSP", "region_id": 1,
+                         "jenis": "ksp", "simpan_pinjam": True, "created_at": now,
+                         "updated_at": now}])  # fmt: skip
+            conn.execute(insert(table["report"]), [
+                {"cooperative_id": 1, "tahun_buku": tb, "version": 1, "status": "disetujui",
+                 "imported": False, "data": {}, "created_at": now, "updated_at": now,
+                 "version_id": 1, "tanggal_rat": date(tb + 1, 3, 1), "volume_usaha": volume,
+                 "counted_latest": True}
+                for tb, volume in ((2024, 80), (2025, 100))
+            ])  # fmt: skip
+        upgrade()
+        rows = db.session.execute(text("SELECT year, streak, volume FROM indicator_fact")).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(tuple(r) for r in rows) == [(2025, 1, 80), (2026, 2, 100), (2027, 0, 0)]

@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("indicators", __name__, url_prefix="/indikator")
 
-from sikomo.indicators import views  # noqa: E402,F401  (registers the routes on bp)
+# views registers the routes on bp; facts keeps the stored indicator facts in step on every flush.
+from sikomo.indicators import facts, views  # noqa: E402,F401

@@ -46,4 +46,20 @@ def audit_indicators_command(year, published):
         raise SystemExit(1)
 
 
-COMMANDS = (indicators_command, load_indicators_command, audit_indicators_command)
+@click.command("indicator-facts")
+def indicator_facts_command():
+    """Recompute the stored facts the indicators read (after loading data around the ORM)."""
+    from sikomo.extensions import db
+    from sikomo.indicators.facts import rebuild
+
+    rows = rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Fakta indikator dihitung ulang: {rows:,} baris".replace(",", "."))
+
+
+COMMANDS = (
+    indicators_command,
+    load_indicators_command,
+    audit_indicators_command,
+    indicator_facts_command,
+)

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import and_, exists, func, or_, select
 
 from sikomo.extensions import db
-from sikomo.indicators.compute import DECIDED
+from sikomo.indicators.facts import DECIDED
 from sikomo.models import Assessment, Cooperative, Jenis, Region, Report, ReportStatus
 from sikomo.status import indicator_year
 

@@ -1,12 +1,13 @@
-"""Compute the Dinas indicators from the records: one grouped query, then formulas keyed by code.
+"""Compute the Dinas indicators from the records: grouped queries, then formulas keyed by code.
 
-The database does the per-cooperative work (GROUP BY); pandas only sums the (kecamatan, jenis) rows
-into the total, per-kecamatan and per-jenis figures. Nothing is read from typed-in totals.
+The database does the per-cooperative work (GROUP BY); pandas only adds up the (kecamatan, jenis)
+rows into the total, per-kecamatan and per-jenis figures. Nothing is read from typed-in totals.
 
-Speed (benchmarks/indicators.py, 200,000 cooperatives): the newest counted version of a report is
-a stored flag (`report.counted_latest`), the report columns read are one covering index
-(`ix_report_indicator_facts`, cooperative first), and each cooperative is joined to its own
-rows and grouped once.
+Two sources give the same counts. The stored facts (facts.py: one row per cooperative and year)
+are what the indicators read: all of them for 200,000 cooperatives in a fraction of a second. The
+report rows themselves (`report_counts`) are read only for the rare cooperative whose older report
+version counts instead of the newest one, and serve the tests as the reference the facts must
+match.
 """
 
 from collections.abc import Callable, Mapping
@@ -14,24 +15,35 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import BigInteger, Select, and_, case, cast, exists, func, or_, select, text
+from sqlalchemy import Select, and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
+from sikomo.indicators.facts import DECIDED, grew, is_ksp, latest_sehat
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
     JENIS_LABELS,
     Assessment,
-    AssessmentStatus,
     Cooperative,
+    IndicatorFact,
     Jenis,
-    Predikat,
     Region,
     Report,
 )
 from sikomo.settings import get_setting
 from sikomo.status import IndicatorYear, counted_report, indicator_year, rat_held_between
 
+REGISTER_COUNTS = ("binaan", "ksp_usp", "koperasi_baru")
+# What the reports and assessments give, per cooperative on the register.
+REPORT_COUNTS = (
+    "aktif",
+    "berkualitas",
+    "sehat",
+    "dinilai",
+    "sehat_berkualitas",
+    "volume_usaha",
+    "volume_usaha_lalu",
+)
 COUNTS = (
     "binaan",
     "aktif",
@@ -44,21 +56,60 @@ COUNTS = (
     "volume_usaha",
     "volume_usaha_lalu",
 )
-SEHAT = (Predikat.SEHAT, Predikat.CUKUP_SEHAT)
-DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
-GROWTH_CRITERIA = {
-    "volume_usaha": ("volume_usaha",),
-    "total_aset": ("total_aset",),
-    "volume_usaha_dan_aset": ("volume_usaha", "total_aset"),
-}
+GROUP = ["region_id", "jenis"]
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def grew(criterion: str):
-    """The berkualitas growth test on a report: each figure above its `_lalu` twin."""
-    keys = GROWTH_CRITERIA[criterion]
-    return and_(*(getattr(Report, k) > getattr(Report, f"{k}_lalu") for k in keys))
+def one(condition) -> object:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def on_register(founded, iy: IndicatorYear):
+    """On the register in the year: a badan hukum no later than its end (or none recorded)."""
+    return or_(founded.is_(None), founded <= iy.registered_until)
+
+
+def register_counts(iy: IndicatorYear) -> Select:
+    """Per (kecamatan, jenis): cooperatives on the register, KSP/USP among them, founded in Y."""
+    founded = Cooperative.tanggal_badan_hukum.between(
+        date(iy.founded_year, 1, 1), date(iy.founded_year, 12, 31)
+    )
+    return (
+        select(
+            Cooperative.region_id,
+            Cooperative.jenis,
+            func.count().label("binaan"),
+            one(is_ksp()).label("ksp_usp"),
+            one(founded).label("koperasi_baru"),
+        )
+        .where(on_register(Cooperative.tanggal_badan_hukum, iy))
+        .group_by(Cooperative.region_id, Cooperative.jenis)
+    )
+
+
+def fact_counts(iy: IndicatorYear, criterion: str, skip=None) -> Select:
+    """Per (kecamatan, jenis): the report and assessment counts, from the stored facts."""
+    fact = IndicatorFact
+    berkualitas = getattr(fact, f"grew_{criterion}").is_(True)
+    ksp = fact.ksp.is_(True)
+    sehat = and_(ksp, fact.sehat == 1)
+    query = (
+        select(
+            fact.region_id,
+            fact.jenis,
+            one(fact.streak >= iy.window).label("aktif"),
+            one(berkualitas).label("berkualitas"),
+            one(sehat).label("sehat"),
+            one(and_(ksp, fact.sehat.is_not(None))).label("dinilai"),
+            one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
+            func.coalesce(func.sum(fact.volume), 0).label("volume_usaha"),
+            func.coalesce(func.sum(fact.volume_prev), 0).label("volume_usaha_lalu"),
+        )
+        .where(fact.year == iy.year, on_register(fact.tanggal_badan_hukum, iy))
+        .group_by(fact.region_id, fact.jenis)
+    )
+    return query if skip is None else query.where(fact.cooperative_id.not_in(skip))
 
 
 def counted_rows(iy: IndicatorYear):
@@ -69,50 +120,43 @@ def counted_rows(iy: IndicatorYear):
     counted versions all fall outside those years is found by the NOT EXISTS, which only runs for
     rows that are not flagged.
     """
-    first, last = date(min(iy.window_years[0], iy.year - 1), 1, 1), date(iy.year, 12, 31)
+    return and_(
+        Report.tanggal_rat.between(*years_looked_at(iy)),
+        or_(Report.counted_latest.is_(True), older_version_counts(iy)),
+    )
+
+
+def years_looked_at(iy: IndicatorYear) -> tuple[date, date]:
+    return date(min(iy.window_years[0], iy.year - 1), 1, 1), date(iy.year, 12, 31)
+
+
+def older_version_counts(iy: IndicatorYear):
+    """A counted version with no newer counted version whose RAT falls in the years looked at."""
     newer = aliased(Report)
-    newest_in_years = and_(
+    return and_(
         counted_report(),
         ~exists().where(
             newer.cooperative_id == Report.cooperative_id,
             newer.tahun_buku == Report.tahun_buku,
             newer.version > Report.version,
             or_(newer.status.in_(COUNTED_REPORT_STATUSES), newer.imported.is_(True)),
-            newer.tanggal_rat.between(first, last),
+            newer.tanggal_rat.between(*years_looked_at(iy)),
         ),
     )
-    return and_(
-        Report.tanggal_rat.between(first, last),
-        or_(Report.counted_latest.is_(True), newest_in_years),
-    )
 
 
-def sehat_bit():
-    return case((Assessment.predikat.in_(SEHAT), 1), else_=0)
-
-
-def latest_sehat():
-    """Of the decided assessments aggregated: 1 if the latest (highest id) is sehat, else 0.
-
-    `max(id * 2 + sehat)` carries that row's sehat bit along with its id, so the row need not be
-    joined back; NULL when there is none (not dinilai).
-    """
-    return func.max(cast(Assessment.id, BigInteger) * 2 + sehat_bit()) % 2
-
-
-def assessment_facts(iy: IndicatorYear):
-    """Per cooperative: whether its latest decided assessment of the counted tahun buku is sehat."""
-    return (
-        select(Report.cooperative_id, latest_sehat().label("sehat"))
-        .join(Assessment, Assessment.report_id == Report.id)
-        .where(Report.tahun_buku == iy.assessed_tahun_buku, Assessment.status.in_(DECIDED))
-        .group_by(Report.cooperative_id)
-        .subquery()
+def moved(iy: IndicatorYear) -> Select:
+    """Cooperatives an older report version of which counts for `iy` instead of the newest one
+    (a correction moved the RAT out of the years looked at): the facts do not hold them."""
+    return select(Report.cooperative_id).where(
+        Report.counted_latest.is_(False),
+        Report.tanggal_rat.between(*years_looked_at(iy)),
+        older_version_counts(iy),
     )
 
 
 def assessment_of(iy: IndicatorYear):
-    """The same fact for the cooperative of the enclosing query, as a correlated subquery."""
+    """Whether the enclosing query's cooperative's latest decided assessment counted is sehat."""
     report = aliased(Report)
     return (
         select(latest_sehat())
@@ -127,14 +171,9 @@ def assessment_of(iy: IndicatorYear):
     )
 
 
-def per_cooperative(iy: IndicatorYear, criterion: str, dialect: str):
-    """One row per cooperative on the register: its kecamatan, jenis and every fact counted.
-
-    The cooperative's counted reports are joined row by row (an index range per cooperative) and
-    grouped by cooperative. SQLite looks the assessment up per KSP/USP cooperative; PostgreSQL
-    hash-joins the per-cooperative assessment facts instead.
-    """
-    ksp = or_(Cooperative.simpan_pinjam.is_(True), Cooperative.jenis.in_((Jenis.KSP, Jenis.USP)))
+def per_cooperative(iy: IndicatorYear, criterion: str, only=None):
+    """One row per cooperative on the register, from its report rows: every fact counted."""
+    ksp = is_ksp()
     founded = Cooperative.tanggal_badan_hukum.between(
         date(iy.founded_year, 1, 1), date(iy.founded_year, 12, 31)
     )
@@ -142,11 +181,6 @@ def per_cooperative(iy: IndicatorYear, criterion: str, dialect: str):
     def held(year: int):  # the joined rows are all in the years looked at: a range test per year
         return rat_held_between(year, year)
 
-    if dialect == "sqlite":
-        af, sehat = None, case((ksp, assessment_of(iy)), else_=None)
-    else:
-        af = assessment_facts(iy)
-        sehat = func.max(af.c.sehat)
     query = (
         select(
             Cooperative.region_id,
@@ -157,75 +191,78 @@ def per_cooperative(iy: IndicatorYear, criterion: str, dialect: str):
             func.max(case((and_(held(iy.year), grew(criterion)), 1), else_=0)).label("grew"),
             func.sum(case((held(iy.year), Report.volume_usaha), else_=0)).label("volume"),
             func.sum(case((held(iy.year - 1), Report.volume_usaha), else_=0)).label("lalu"),
-            sehat.label("sehat"),
+            case((ksp, assessment_of(iy)), else_=None).label("sehat"),
         )
         .select_from(Cooperative)
         .outerjoin(Report, and_(Report.cooperative_id == Cooperative.id, counted_rows(iy)))
-        .where(
-            or_(
-                Cooperative.tanggal_badan_hukum.is_(None),
-                Cooperative.tanggal_badan_hukum <= iy.registered_until,
-            )
-        )
+        .where(on_register(Cooperative.tanggal_badan_hukum, iy))
         .group_by(Cooperative.id)
     )
-    if af is not None:
-        query = query.outerjoin(af, af.c.cooperative_id == Cooperative.id)
-    return query.subquery()
+    return (query if only is None else query.where(Cooperative.id.in_(only))).subquery()
 
 
-def one(condition) -> object:
-    return func.sum(case((condition, 1), else_=0))
-
-
-def counts_query(iy: IndicatorYear, criterion: str, dialect: str = "sqlite") -> Select:
-    """Counts per (kecamatan, jenis) of every figure the indicators need."""
-    pc = per_cooperative(iy, criterion, dialect)
+def report_counts(iy: IndicatorYear, criterion: str, only=None) -> Select:
+    """Per (kecamatan, jenis): every count, from the report rows (of `only` cooperatives)."""
+    pc = per_cooperative(iy, criterion, only)
     aktif = and_(*(pc.c[f"held_{y}"] == 1 for y in iy.window_years))
     berkualitas = pc.c.grew == 1
     ksp = pc.c.ksp.is_(True)
     sehat = and_(ksp, pc.c.sehat == 1)
-    counts = (
-        select(
-            pc.c.region_id,
-            pc.c.jenis,
-            func.count().label("binaan"),
-            one(aktif).label("aktif"),
-            one(berkualitas).label("berkualitas"),
-            one(ksp).label("ksp_usp"),
-            one(sehat).label("sehat"),
-            one(and_(ksp, pc.c.sehat.is_not(None))).label("dinilai"),
-            one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
-            one(pc.c.baru.is_(True)).label("koperasi_baru"),
-            func.coalesce(func.sum(pc.c.volume), 0).label("volume_usaha"),
-            func.coalesce(func.sum(pc.c.lalu), 0).label("volume_usaha_lalu"),
-        )
-        .group_by(pc.c.region_id, pc.c.jenis)
-        .subquery()
+    return select(
+        pc.c.region_id,
+        pc.c.jenis,
+        func.count().label("binaan"),
+        one(aktif).label("aktif"),
+        one(berkualitas).label("berkualitas"),
+        one(ksp).label("ksp_usp"),
+        one(sehat).label("sehat"),
+        one(and_(ksp, pc.c.sehat.is_not(None))).label("dinilai"),
+        one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
+        one(pc.c.baru.is_(True)).label("koperasi_baru"),
+        func.coalesce(func.sum(pc.c.volume), 0).label("volume_usaha"),
+        func.coalesce(func.sum(pc.c.lalu), 0).label("volume_usaha_lalu"),
+    ).group_by(pc.c.region_id, pc.c.jenis)
+
+
+def fetch(query: Select, columns) -> pd.DataFrame:
+    frame = pd.DataFrame(db.session.execute(query).all(), columns=[*GROUP, *columns])
+    frame[list(columns)] = frame[list(columns)].map(int).astype("int64")
+    return frame
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Region ids as kecamatan names and jenis as its Indonesian label, sorted by both."""
+    names = dict(db.session.execute(select(Region.id, Region.kecamatan)).all())
+    frame = frame.assign(
+        kecamatan=frame["region_id"].map(names),
+        jenis=[JENIS_LABELS[Jenis(j)] for j in frame["jenis"]],
     )
-    return select(Region.kecamatan, counts.c.jenis, *(counts.c[name] for name in COUNTS)).join(
-        Region, Region.id == counts.c.region_id
-    )
+    columns = ["kecamatan", "jenis", *COUNTS]
+    return frame[columns].sort_values(["kecamatan", "jenis"], ignore_index=True)
 
 
 def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     """One row per (kecamatan, jenis) with integer counts; jenis as its Indonesian label."""
     iy = indicator_year(year, window)
-    dialect = db.session.get_bind().dialect.name
-    query = counts_query(iy, str(get_setting("berkualitas_criterion")), dialect)
-    if dialect == "postgresql":
-        # JIT compiling this one-off aggregate costs more (about 1 s) than running it, and the
-        # planner cannot tell that the per-cooperative rows fall into few groups: give the final
-        # aggregate room to sort them in memory. (With 32MB it prefers hash joins over a bitmap
-        # heap scan, which measured twice as slow at 200,000 cooperatives.)
+    criterion = str(get_setting("berkualitas_criterion"))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # JIT compiling these one-off aggregates costs more than running them.
         db.session.execute(text("SET LOCAL jit = off"))
-        db.session.execute(text("SET LOCAL work_mem = '16MB'"))
-    rows = db.session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["kecamatan", "jenis", *COUNTS])
-    frame["jenis"] = [JENIS_LABELS[Jenis(j)] for j in frame["jenis"]]
-    for column in COUNTS:
-        frame[column] = frame[column].map(int).astype("int64")
-    return frame
+    skip = moved(iy) if db.session.scalar(select(moved(iy).exists())) else None
+    parts = [fetch(fact_counts(iy, criterion, skip), REPORT_COUNTS)]
+    if skip is not None:
+        parts.append(fetch(report_counts(iy, criterion, only=skip), COUNTS)[parts[0].columns])
+    reported = pd.concat(parts).groupby(GROUP, as_index=False).sum()
+    frame = fetch(register_counts(iy), REGISTER_COUNTS).merge(reported, how="left", on=GROUP)
+    frame[list(REPORT_COUNTS)] = frame[list(REPORT_COUNTS)].fillna(0).astype("int64")
+    return labelled(frame)
+
+
+def reference_counts(year: int, window: int | None = None) -> pd.DataFrame:
+    """`group_counts` read from the report rows alone, without the stored facts."""
+    iy = indicator_year(year, window)
+    query = report_counts(iy, str(get_setting("berkualitas_criterion")))
+    return labelled(fetch(query, COUNTS))
 
 
 def ratio(numerator: str, denominator: str) -> Callable[[Mapping], tuple]:

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from sikomo.forms import Form
-from sikomo.indicators.compute import GROWTH_CRITERIA
+from sikomo.indicators.facts import GROWTH_CRITERIA
 
 CRITERION_LABELS = {
     "volume_usaha": "Kenaikan volume usaha",

@@ -1,20 +1,13 @@
 """Fixtures for the scoring tests: plain reports, no application."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from scoring import builtin_rulesets
 
 DATA = Path(__file__).with_name("data")
-
-# Random examples locally; on CI the same examples every run, so a landing never hangs on luck.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    settings.load_profile("ci")
 
 
 def load_report(name: str = "ksp_sejahtera_2025.json") -> dict:

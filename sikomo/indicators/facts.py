@@ -1,0 +1,253 @@
+"""What each cooperative contributes to the indicators of each year, stored and kept in step.
+
+The indicators of year Y need, per cooperative on the register: how many years running it has
+held its RAT up to Y, the volume usaha of the RATs held in Y and in Y - 1, whether that report
+grew, and whether its latest decided assessment of the tahun buku counted in Y is sehat. Working
+that out from the report versions of 200,000 cooperatives takes about a second; reading one stored
+row per cooperative takes a fraction (benchmarks/indicators.py).
+
+The rows (`IndicatorFact`) are derived data: the flush listener at the bottom recomputes them for
+every cooperative a flush touched, and `rebuild` recomputes them all (the migration that made the
+table, `flask --app sikomo indicator-facts`, loaders that write with Core inserts). They are read
+from the newest counted version of each report (`report.counted_latest`); the rare cooperative
+whose older version counts instead is computed from its report rows (compute.py).
+"""
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    event,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy import inspect as inspect_state
+from sqlalchemy.orm import Session
+
+from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    IndicatorFact,
+    Jenis,
+    Predikat,
+    Report,
+    ReportStatus,
+)
+from sikomo.status import indicator_year_assessing
+
+SEHAT = (Predikat.SEHAT, Predikat.CUKUP_SEHAT)
+DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
+# Berkualitas: the report of the RAT grew, by the criterion chosen in the settings.
+GROWTH_CRITERIA = {
+    "volume_usaha": ("volume_usaha",),
+    "total_aset": ("total_aset",),
+    "volume_usaha_dan_aset": ("volume_usaha", "total_aset"),
+}
+GROWTH = [f"grew_{c}" for c in GROWTH_CRITERIA]
+# A fact row before anything is known: no RAT, no volume, not assessed.
+EMPTY = {"streak": 0, "volume": 0, "volume_prev": 0, "sehat": None} | dict.fromkeys(GROWTH, False)
+CHUNK = 500  # cooperative ids per IN list
+REBUILD_SPAN = 50_000  # cooperative ids per pass of a rebuild
+
+
+def grew(criterion: str):
+    """The berkualitas growth test on a report: each figure above its `_lalu` twin."""
+    keys = GROWTH_CRITERIA[criterion]
+    return and_(*(getattr(Report, k) > getattr(Report, f"{k}_lalu") for k in keys))
+
+
+def is_ksp():
+    return or_(Cooperative.simpan_pinjam.is_(True), Cooperative.jenis.in_((Jenis.KSP, Jenis.USP)))
+
+
+def latest_sehat():
+    """Of the decided assessments aggregated: 1 if the latest (highest id) is sehat, else 0.
+
+    `max(id * 2 + sehat)` carries that row's sehat bit along with its id, so the row need not be
+    joined back; NULL when there is none (not dinilai).
+    """
+    sehat_bit = case((Assessment.predikat.in_(SEHAT), 1), else_=0)
+    return func.max(cast(Assessment.id, BigInteger) * 2 + sehat_bit) % 2
+
+
+def among(column, ids: Sequence[int]):
+    if isinstance(ids, range):
+        return column.between(ids.start, ids.stop - 1)
+    return column.in_(list(ids))
+
+
+def held_query(ids: Sequence[int]):
+    """Per cooperative and year in which it held a RAT: volume usaha and growth of those reports."""
+    year = cast(extract("year", Report.tanggal_rat), Integer)
+    return (
+        select(
+            Report.cooperative_id,
+            year.label("year"),
+            func.coalesce(func.sum(Report.volume_usaha), 0).label("volume"),
+            *(func.max(case((grew(c), 1), else_=0)).label(f"grew_{c}") for c in GROWTH_CRITERIA),
+        )
+        .where(
+            Report.counted_latest.is_(True),
+            Report.tanggal_rat.is_not(None),
+            among(Report.cooperative_id, ids),
+        )
+        .group_by(Report.cooperative_id, year)
+        .order_by(Report.cooperative_id, year)
+    )
+
+
+def assessed_query(ids: Sequence[int]):
+    """Per cooperative and tahun buku: whether its latest decided assessment is sehat."""
+    return (
+        select(Report.cooperative_id, Report.tahun_buku, latest_sehat().label("sehat"))
+        .join(Assessment, Assessment.report_id == Report.id)
+        .where(Assessment.status.in_(DECIDED), among(Report.cooperative_id, ids))
+        .group_by(Report.cooperative_id, Report.tahun_buku)
+    )
+
+
+def register_query(ids: Sequence[int]):
+    return select(
+        Cooperative.id.label("cooperative_id"),
+        Cooperative.region_id,
+        Cooperative.jenis,
+        is_ksp().label("ksp"),
+        Cooperative.tanggal_badan_hukum,
+    ).where(among(Cooperative.id, ids))
+
+
+def compute_facts(connection, ids: Sequence[int]) -> list[dict]:
+    """The fact rows of the given cooperatives, one per year in which anything counts."""
+    register = {
+        row.cooperative_id: row._asdict() for row in connection.execute(register_query(ids))
+    }
+    facts: dict[tuple[int, int], dict] = {}
+
+    def fact(cooperative_id: int, year: int) -> dict:
+        return facts.setdefault((cooperative_id, year), dict(EMPTY))
+
+    last = None  # (cooperative_id, year, streak) of the previous row
+    for row in connection.execute(held_query(ids)):
+        cooperative_id, year, volume = row.cooperative_id, int(row.year), int(row.volume)
+        streak = last[2] + 1 if last and last[:2] == (cooperative_id, year - 1) else 1
+        fact(cooperative_id, year).update(
+            streak=streak, volume=volume, **{c: bool(row._mapping[c]) for c in GROWTH}
+        )
+        fact(cooperative_id, year + 1)["volume_prev"] = volume
+        last = (cooperative_id, year, streak)
+    for cooperative_id, tahun_buku, sehat in connection.execute(assessed_query(ids)):
+        fact(cooperative_id, indicator_year_assessing(tahun_buku))["sehat"] = int(sehat)
+    return [
+        {**register[cooperative_id], "year": year, **values}
+        for (cooperative_id, year), values in facts.items()
+        if cooperative_id in register
+    ]
+
+
+def write_facts(connection, ids: Sequence[int]) -> int:
+    """Replace the stored facts of the given cooperatives; the number of rows written."""
+    table = IndicatorFact.__table__
+    rows = compute_facts(connection, ids)
+    connection.execute(delete(table).where(among(table.c.cooperative_id, ids)))
+    for start in range(0, len(rows), 10_000):
+        connection.execute(insert(table), rows[start : start + 10_000])
+    return len(rows)
+
+
+def refresh_facts(connection, ids: Iterable[int]) -> None:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        write_facts(connection, ordered[start : start + CHUNK])
+
+
+def rebuild(connection) -> int:
+    """Recompute every stored fact; the number of rows."""
+    connection.execute(delete(IndicatorFact.__table__))
+    last = connection.scalar(select(func.max(Cooperative.id))) or 0
+    return sum(
+        write_facts(connection, range(first, min(first + REBUILD_SPAN, last + 1)))
+        for first in range(1, last + 1, REBUILD_SPAN)
+    )
+
+
+# What a flush must change for a cooperative's facts to change.
+INPUTS = {
+    Report: (
+        "cooperative_id",
+        "tahun_buku",
+        "version",
+        "status",
+        "imported",
+        "tanggal_rat",
+        "volume_usaha",
+        "volume_usaha_lalu",
+        "total_aset",
+        "total_aset_lalu",
+    ),  # fmt: skip
+    Assessment: ("report_id", "status", "predikat"),
+    Cooperative: ("region_id", "jenis", "simpan_pinjam", "tanggal_badan_hukum"),
+}
+
+
+def changed(obj, names: Iterable[str]) -> bool:
+    attrs = inspect_state(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
+def previous(obj, name: str):
+    history = inspect_state(obj).attrs[name].history
+    return (history.deleted or history.unchanged or history.added or [None])[0]
+
+
+def counts(report: Report) -> bool:
+    return report.imported or report.status in (ReportStatus.DIAJUKAN, ReportStatus.DISETUJUI)
+
+
+def touched(session: Session) -> set[int]:
+    """The cooperatives whose facts this flush may have changed."""
+    ids: set[int | None] = set()
+    report_ids: set[int | None] = set()
+    for obj in session.new:
+        if isinstance(obj, Report) and counts(obj):
+            ids.add(obj.cooperative_id)
+        elif isinstance(obj, Assessment):
+            report_ids.add(obj.report_id)
+    for obj in session.deleted:
+        if isinstance(obj, Report | Cooperative):
+            ids.add(obj.cooperative_id if isinstance(obj, Report) else obj.id)
+        elif isinstance(obj, Assessment):
+            report_ids.add(obj.report_id)
+    for obj in session.dirty:
+        names = INPUTS.get(type(obj))
+        if not names or not changed(obj, names):
+            continue
+        if isinstance(obj, Report):
+            if counts(obj) or changed(obj, ("status", "imported")):
+                ids.update((obj.cooperative_id, previous(obj, "cooperative_id")))
+        elif isinstance(obj, Assessment):
+            report_ids.update((obj.report_id, previous(obj, "report_id")))
+        else:
+            ids.add(obj.id)
+    report_ids.discard(None)
+    if report_ids:
+        query = select(Report.cooperative_id).where(Report.id.in_(report_ids))
+        ids.update(session.connection().scalars(query))
+    ids.discard(None)
+    return ids  # type: ignore[return-value]
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_facts(session: Session, flush_context) -> None:
+    """Keep the stored facts right after any flush (after `counted_latest`, which they read)."""
+    ids = touched(session)
+    if ids:
+        refresh_facts(session.connection(), ids)

@@ -1,0 +1,213 @@
+"""The stored indicator facts give the same counts as the report rows, through every change."""
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+from sqlalchemy import select
+
+from sikomo.extensions import db
+from sikomo.indicators.compute import group_counts, reference_counts
+from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild
+from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    IndicatorFact,
+    Jenis,
+    Method,
+    Predikat,
+    Region,
+    Report,
+    ReportStatus,
+)
+from sikomo.settings import set_setting
+from tests.conftest import empty_tables
+
+TAHUN_BUKU = range(2021, 2027)
+figure = st.one_of(st.none(), st.integers(0, 1_000))
+# Mostly counted versions, so that most changes change a count.
+status = st.sampled_from([*ReportStatus, ReportStatus.DISETUJUI, ReportStatus.DIAJUKAN])
+version = st.fixed_dictionaries(
+    {
+        "status": status,
+        "imported": st.booleans(),
+        # RAT normally in the year after the tahun buku, sometimes late, early or missing.
+        "rat_offset": st.one_of(st.none(), st.just(1), st.integers(0, 2)),
+        "month": st.integers(1, 12),
+        "volume_usaha": figure,
+        "volume_usaha_lalu": figure,
+        "total_aset": figure,
+        "total_aset_lalu": figure,
+        "assessments": st.lists(
+            st.tuples(st.sampled_from(AssessmentStatus), st.sampled_from(Predikat)), max_size=2
+        ),
+    }
+)
+cooperative = st.fixed_dictionaries(
+    {
+        "kecamatan": st.sampled_from(("Mojosari", "Sooko")),
+        "jenis": st.sampled_from(Jenis),
+        "simpan_pinjam": st.booleans(),
+        "founded": st.one_of(st.none(), st.dates(date(2018, 1, 1), date(2028, 12, 31))),
+        "reports": st.dictionaries(
+            st.sampled_from(TAHUN_BUKU), st.lists(version, min_size=1, max_size=3), max_size=5
+        ),
+    }
+)
+# Changes after the first load: (what, which) with `which` taken modulo the rows there are.
+change = st.tuples(
+    st.sampled_from(("status", "rat", "volume", "kecamatan", "jenis", "delete", "assessment")),
+    st.integers(0, 1_000),
+)
+
+
+def add_register(cooperatives: list[dict]) -> None:
+    """Add the drawn register one cooperative per commit, as the web forms do."""
+    regions = {
+        name: Region(kabupaten="Mojokerto", kecamatan=name) for name in ("Mojosari", "Sooko")
+    }
+    db.session.add_all(regions.values())
+    for drawn in cooperatives:
+        coop = Cooperative(nama="Koperasi", region=regions[drawn["kecamatan"]],
+                           jenis=drawn["jenis"], simpan_pinjam=drawn["simpan_pinjam"],
+                           tanggal_badan_hukum=drawn["founded"])  # fmt: skip
+        db.session.add(coop)
+        for tahun_buku, versions in drawn["reports"].items():
+            for number, values in enumerate(versions, start=1):
+                add_version(coop, tahun_buku, number, values)
+        db.session.commit()
+
+
+def add_version(coop: Cooperative, tahun_buku: int, number: int, values: dict) -> None:
+    data = {k: values[k] for k in ("volume_usaha", "volume_usaha_lalu", "total_aset",
+                                   "total_aset_lalu") if values[k] is not None}  # fmt: skip
+    if values["rat_offset"] is not None:
+        data["tanggal_rat"] = date(
+            tahun_buku + values["rat_offset"], values["month"], 1
+        ).isoformat()
+    report = Report(cooperative=coop, tahun_buku=tahun_buku, version=number,
+                    status=values["status"], imported=values["imported"], data=data)  # fmt: skip
+    db.session.add(report)
+    for status, predikat in values["assessments"]:
+        db.session.add(assessment(report, status, predikat))
+
+
+def assessment(report: Report, status: AssessmentStatus, predikat: Predikat) -> Assessment:
+    return Assessment(report=report, method=Method.PERMENKOP_9_2020, ruleset_id="permenkop_9_2020",
+                      ruleset_version="1", ruleset_hash="x", predikat=predikat,
+                      status=status)  # fmt: skip
+
+
+def apply(what: str, which: int) -> None:
+    """One change through the ORM, committed on its own."""
+    reports = db.session.scalars(select(Report).order_by(Report.id)).all()
+    coops = db.session.scalars(select(Cooperative).order_by(Cooperative.id)).all()
+    report, coop = reports[which % len(reports)] if reports else None, coops[which % len(coops)]
+    if what == "status" and report:
+        report.status = list(ReportStatus)[which % len(ReportStatus)]
+    elif what == "rat" and report:
+        report.data = {**report.data, "tanggal_rat": f"{2021 + which % 7}-06-01"}
+    elif what == "volume" and report:
+        report.data = {**report.data, "volume_usaha": which}
+    elif what == "kecamatan":
+        coop.region = db.session.scalar(select(Region).where(Region.id != coop.region_id))
+    elif what == "jenis":
+        coop.jenis = list(Jenis)[which % len(Jenis)]
+    elif what == "delete" and report:
+        for row in report.assessments:
+            db.session.delete(row)
+        db.session.delete(report)
+    elif what == "assessment" and report:
+        db.session.add(assessment(report, AssessmentStatus.APPROVED, Predikat.SEHAT))
+    db.session.commit()
+
+
+def stored_facts() -> list[tuple]:
+    columns = IndicatorFact.__table__.columns
+    query = select(*columns).order_by(IndicatorFact.cooperative_id, IndicatorFact.year)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def assert_facts_match_a_rebuild() -> None:
+    kept = stored_facts()
+    rebuild(db.session.connection())
+    assert stored_facts() == kept
+    db.session.rollback()
+
+
+@given(
+    register=st.lists(cooperative, min_size=1, max_size=6),
+    changes=st.lists(change, max_size=4),
+    criterion=st.sampled_from(sorted(GROWTH_CRITERIA)),
+)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])  # fmt: skip
+def test_the_facts_count_what_the_report_rows_count(app, register, changes, criterion):
+    empty_tables()
+    set_setting("berkualitas_criterion", criterion)
+    add_register(register)
+    assert_facts_match_a_rebuild()
+    for what, which in changes:
+        apply(what, which)
+        assert_facts_match_a_rebuild()
+    for year in range(2022, 2028):
+        for window in (1, 2, 3):
+            assert_frame_equal(group_counts(year, window), reference_counts(year, window))
+
+
+@pytest.fixture
+def ksp(make_region, make_cooperative, make_report):
+    coop = make_cooperative("KSP Fakta", make_region("Pacet"))
+    make_report(coop, 2024, "2025-03-01", volume_usaha=80, volume_usaha_lalu=60)
+    report = make_report(coop, 2025, "2026-03-01", volume_usaha=100, volume_usaha_lalu=80)
+    db.session.add(assessment(report, AssessmentStatus.APPROVED, Predikat.SEHAT))
+    db.session.commit()
+    return coop
+
+
+def fact(cooperative_id: int, year: int) -> dict:
+    row = db.session.execute(
+        select(*IndicatorFact.__table__.columns).where(
+            IndicatorFact.cooperative_id == cooperative_id, IndicatorFact.year == year
+        )
+    ).one_or_none()
+    return row._asdict() if row else {}
+
+
+def years(cooperative_id: int) -> list[int]:
+    query = select(IndicatorFact.year).where(IndicatorFact.cooperative_id == cooperative_id)
+    return sorted(db.session.scalars(query))
+
+
+def test_a_cooperative_has_one_fact_row_per_year_in_which_anything_counts(ksp):
+    assert years(ksp.id) == [2025, 2026, 2027]  # RATs held in 2025 and 2026, and the year after
+    held = fact(ksp.id, 2026)
+    assert (held["streak"], held["volume"], held["volume_prev"]) == (2, 100, 80)
+    assert held["sehat"] == 1 and held["grew_volume_usaha"] and not held["grew_total_aset"]
+    assert fact(ksp.id, 2027)["streak"] == 0 and fact(ksp.id, 2027)["volume_prev"] == 100
+
+
+def test_the_facts_follow_the_register_and_the_review(ksp, make_region):
+    ksp.region = make_region("Trawas")
+    db.session.commit()
+    assert fact(ksp.id, 2026)["region_id"] == ksp.region.id
+    report = db.session.scalar(select(Report).where(Report.tahun_buku == 2025))
+    report.status = ReportStatus.DIKEMBALIKAN  # returned: its RAT no longer counts
+    db.session.commit()
+    assert fact(ksp.id, 2026)["streak"] == 0 and fact(ksp.id, 2026)["sehat"] == 1
+    report.assessments[0].status = AssessmentStatus.PROVISIONAL
+    db.session.commit()
+    assert fact(ksp.id, 2026)["sehat"] is None
+    assert years(ksp.id) == [2025, 2026]
+
+
+def test_the_cli_recomputes_every_fact(ksp, runner):
+    db.session.execute(IndicatorFact.__table__.delete())
+    db.session.commit()
+    result = runner.invoke(args=["indicator-facts"])
+    assert result.exit_code == 0, result.output
+    assert "3 baris" in result.output
+    assert fact(ksp.id, 2026)["streak"] == 2

@@ -1,4 +1,4 @@
-"""Which records count for indicator year Y, and the aktif status derived from them.
+"""Which records count for indicator year Y.
 
 The indicator year is the year in which RATs are *held*, as the LKjIP counts it: RATs held in 2026
 approve the books of tahun buku 2025. `indicator_year` is the one place that maps a year to the
@@ -9,7 +9,7 @@ then recomputes the stored facts that follow it: `flask --app sikomo indicator-f
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from sikomo.extensions import db
 from sikomo.models import COUNTED_REPORT_STATUSES, Report
@@ -60,40 +60,9 @@ def rat_held_between(first_year: int, last_year: int) -> ColumnElement[bool]:
     return Report.tanggal_rat.between(date(first_year, 1, 1), date(last_year, 12, 31))
 
 
-def rat_year(years: range) -> ColumnElement:
-    """The year a report's RAT was held, as a portable CASE over the given years."""
-    return case(
-        *((Report.tanggal_rat <= date(y, 12, 31), y) for y in years),
-        else_=None,
-    )
-
-
 def reference_year() -> int | None:
     """The latest year in which a counted report says a RAT was held: today's status year."""
     latest = db.session.scalar(select(func.max(Report.tanggal_rat)).where(counted_report()))
     if latest is None:
         return None
     return latest.year if isinstance(latest, date) else int(str(latest)[:4])
-
-
-def aktif_ids_query(year: int, window: int) -> Select:
-    """Ids of cooperatives with a RAT held in each year of the window ending at `year`."""
-    years = indicator_year(year, window).window_years
-    return (
-        select(Report.cooperative_id)
-        .where(counted_report(), rat_held_between(years[0], years[-1]))
-        .group_by(Report.cooperative_id)
-        .having(func.count(func.distinct(rat_year(years))) == window)
-    )
-
-
-def aktif_ids(year: int | None = None, window: int | None = None) -> set[int]:
-    year = year if year is not None else reference_year()
-    if year is None:
-        return set()
-    window = window if window is not None else int(get_setting("aktif_window"))
-    return set(db.session.scalars(aktif_ids_query(year, window)))
-
-
-def is_aktif(cooperative_id: int, year: int | None = None, window: int | None = None) -> bool:
-    return cooperative_id in aktif_ids(year, window)

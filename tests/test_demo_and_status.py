@@ -2,6 +2,7 @@ from sikomo.assessments import is_health_scored
 from sikomo.edit_rules import PINJAMAN_ITEMS as PINJAMAN_KEYS
 from sikomo.edit_rules import balance_problems
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -12,7 +13,6 @@ from sikomo.models import (
     User,
 )
 from sikomo.settings import set_setting
-from sikomo.status import aktif_ids
 
 
 def count(model):

@@ -9,6 +9,7 @@ from pandas.testing import assert_frame_equal
 from sqlalchemy import select
 
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids, count_aktif, is_aktif
 from sikomo.indicators.compute import group_counts, reference_counts
 from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild
 from sikomo.models import (
@@ -155,7 +156,9 @@ def test_the_facts_count_what_the_report_rows_count(app, register, changes, crit
         assert_facts_match_a_rebuild()
     for year in range(2022, 2028):
         for window in (1, 2, 3):
-            assert_frame_equal(group_counts(year, window), reference_counts(year, window))
+            reference = reference_counts(year, window)
+            assert_frame_equal(group_counts(year, window), reference)
+            assert len(aktif_ids(year, window)) == reference["aktif"].sum()  # the same cooperatives
 
 
 @pytest.fixture
@@ -211,3 +214,16 @@ def test_the_cli_recomputes_every_fact(ksp, runner):
     assert result.exit_code == 0, result.output
     assert "3 baris" in result.output
     assert fact(ksp.id, 2026)["streak"] == 2
+
+
+def test_the_register_counts_aktif_as_the_indicator_does(make_region, make_cooperative):
+    """A correction that moves the RAT out of the year leaves the older version counting there."""
+    coop = make_cooperative("KSP Koreksi", make_region("Pacet"))
+    rats = {(2024, 1): "2025-03-01", (2025, 1): "2026-03-01", (2025, 2): "2027-02-01"}
+    for (tahun_buku, version), rat in rats.items():
+        db.session.add(Report(cooperative_id=coop.id, tahun_buku=tahun_buku, version=version,
+                              status=ReportStatus.DISETUJUI, data={"tanggal_rat": rat}))  # fmt: skip
+    db.session.commit()
+    assert is_aktif(coop.id, 2026) and count_aktif(2026) == 1
+    assert not is_aktif(coop.id, 2027)  # RAT held in 2027 only: version 2 replaced version 1
+    assert aktif_ids(2026, among=[coop.id + 1]) == set()

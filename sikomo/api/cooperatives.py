@@ -4,8 +4,8 @@ from flask import jsonify, request
 
 from sikomo.api import ApiError, bp
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.public import operations as public
-from sikomo.status import aktif_ids, is_aktif
 
 MAX_PER_PAGE = 100
 
@@ -27,7 +27,7 @@ def cooperatives():
         request.args.get("q", ""), request.args.get("kecamatan", ""), request.args.get("jenis", "")
     )
     found = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    items = public.profiles(list(found.items), aktif_ids())
+    items = public.profiles(list(found.items), aktif_ids(among=[c.id for c in found.items]))
     return jsonify(
         {
             "items": [c.to_json() for c in items],

@@ -183,6 +183,7 @@ def per_cooperative(iy: IndicatorYear, criterion: str, only=None):
 
     query = (
         select(
+            Cooperative.id.label("cooperative_id"),
             Cooperative.region_id,
             Cooperative.jenis,
             ksp.label("ksp"),

@@ -4,10 +4,11 @@ from sqlalchemy import func, select
 
 from sikomo.auth.access import roles_required
 from sikomo.extensions import db
+from sikomo.indicators.aktif import count_aktif
 from sikomo.main import bp
 from sikomo.models import AuditEvent, Cooperative, Report, Role
 from sikomo.settings import get_setting
-from sikomo.status import aktif_ids, reference_year
+from sikomo.status import reference_year
 
 
 @bp.route("/")
@@ -32,7 +33,7 @@ def dashboard_summary() -> dict:
             .group_by(Report.status)
         ).all()
     )
-    aktif = len(aktif_ids(year)) if year else 0
+    aktif = count_aktif(year) if year else 0
     return {
         "tahun": year,
         "tahun_buku": tahun_buku,

@@ -1,11 +1,11 @@
 from flask import abort, render_template, request
 
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.models import Cooperative, Jenis
 from sikomo.public import bp
 from sikomo.public import operations as ops
 from sikomo.registry.operations import regions
-from sikomo.status import aktif_ids, is_aktif
 
 PER_PAGE = 20
 
@@ -24,7 +24,7 @@ def search():
         kecamatan=kecamatan,
         jenis=jenis,
         page=page,
-        rows=ops.profiles(list(page.items), aktif_ids()),
+        rows=ops.profiles(list(page.items), aktif_ids(among=[c.id for c in page.items])),
         regions=regions(),
         jenis_list=list(Jenis),
     )

@@ -6,9 +6,10 @@ from sqlalchemy import Select, func, or_, select
 
 from sikomo import audit
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids_query
 from sikomo.models import Cooperative, Jenis, Region
 from sikomo.settings import get_setting
-from sikomo.status import aktif_ids_query, reference_year
+from sikomo.status import reference_year
 
 EDITABLE_FIELDS = (
     "nik",

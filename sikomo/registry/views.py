@@ -11,13 +11,13 @@ from flask_login import current_user
 
 from sikomo.auth.access import MANAGERS, STAFF, cooperative_or_404, roles_required
 from sikomo.extensions import db
+from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.models import Jenis, Role
 from sikomo.registry import bp, export
 from sikomo.registry import operations as ops
 from sikomo.registry.forms import CooperativeForm, ImportForm
 from sikomo.registry.importer import COLUMNS, import_cooperatives
 from sikomo.registry.values import parse_bool
-from sikomo.status import aktif_ids
 
 
 def filters_from_args(args) -> ops.Filters:
@@ -45,7 +45,7 @@ def index():
         filters=filters,
         regions=ops.regions(),
         jenis_list=list(Jenis),
-        aktif=aktif_ids(),
+        aktif=aktif_ids(among=[c.id for c in page.items]),
     )
 
 
@@ -69,7 +69,7 @@ def export_list(fmt):
 def detail(cooperative_id):
     coop = cooperative_or_404(cooperative_id)
     return render_template(
-        "registry/detail.html", coop=coop, aktif=coop.id in aktif_ids(), reports=coop.reports
+        "registry/detail.html", coop=coop, aktif=is_aktif(coop.id), reports=coop.reports
     )
 
 

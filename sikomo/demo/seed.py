@@ -221,16 +221,18 @@ def ensure_assessments() -> int:
         .join(Report.cooperative)
         .where(Report.status == ReportStatus.DISETUJUI, Report.id.not_in(assessed))
     )
-    created = 0
-    for report in reports:
-        if not is_health_scored(report.cooperative):
-            continue
-        row = new_assessment(report, run_engine(report), AssessmentStatus.APPROVED)
-        row.decided_by = pengawas
-        row.decided_at = report.approved_at or report.updated_at
-        db.session.add(row)
-        db.session.flush()
+    rows = []
+    with db.session.no_autoflush:  # one flush for all below: each flush refreshes derived data
+        for report in reports.all():
+            if not is_health_scored(report.cooperative):
+                continue
+            row = new_assessment(report, run_engine(report), AssessmentStatus.APPROVED)
+            row.decided_by = pengawas
+            row.decided_at = report.approved_at or report.updated_at
+            db.session.add(row)
+            rows.append(row)
+    db.session.flush()  # the certificate numbers need the ids
+    for row in rows:
         row.certificate_number = certificate_number(row, row.decided_at)
-        created += 1
     db.session.commit()
-    return created
+    return len(rows)

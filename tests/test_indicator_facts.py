@@ -9,6 +9,7 @@ from pandas.testing import assert_frame_equal
 from sqlalchemy import select
 
 from sikomo.extensions import db
+from sikomo.indicators import facts
 from sikomo.indicators.aktif import aktif_ids, count_aktif, is_aktif
 from sikomo.indicators.compute import group_counts, reference_counts
 from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild
@@ -227,3 +228,30 @@ def test_the_register_counts_aktif_as_the_indicator_does(make_region, make_coope
     assert is_aktif(coop.id, 2026) and count_aktif(2026) == 1
     assert not is_aktif(coop.id, 2027)  # RAT held in 2027 only: version 2 replaced version 1
     assert aktif_ids(2026, among=[coop.id + 1]) == set()
+
+
+def test_facts_are_refreshed_once_per_transaction_however_often_it_flushes(ksp, monkeypatch):
+    calls, refresh = [], facts.refresh_facts
+
+    def counting(connection, ids):
+        calls.append(set(ids))
+        refresh(connection, ids)
+
+    monkeypatch.setattr(facts, "refresh_facts", counting)
+    for tahun_buku in (2021, 2022, 2023):
+        db.session.add(Report(cooperative_id=ksp.id, tahun_buku=tahun_buku,
+                              status=ReportStatus.DISETUJUI,
+                              data={"tanggal_rat": f"{tahun_buku + 1}-03-01"}))  # fmt: skip
+        db.session.flush()
+    assert calls == []
+    db.session.commit()
+    assert calls == [{ksp.id}]
+    assert fact(ksp.id, 2026)["streak"] == 5  # RAT held 2022 to 2026
+
+
+def test_the_indicators_see_what_the_transaction_has_not_committed(ksp):
+    report = db.session.scalar(select(Report).where(Report.tahun_buku == 2025))
+    report.status = ReportStatus.DIKEMBALIKAN
+    assert count_aktif(2026) == 0 and group_counts(2026)["aktif"].sum() == 0
+    db.session.rollback()
+    assert count_aktif(2026) == 1 and fact(ksp.id, 2026)["streak"] == 2

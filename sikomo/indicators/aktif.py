@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, select, union_all
 
 from sikomo.extensions import db
 from sikomo.indicators.compute import moved, on_register, per_cooperative
+from sikomo.indicators.facts import settle
 from sikomo.models import IndicatorFact, Report
 from sikomo.settings import get_setting
 from sikomo.status import indicator_year, reference_year
@@ -43,11 +44,13 @@ def aktif_ids(
     year = year if year is not None else reference_year()
     if year is None:
         return set()
+    settle(db.session())
     query = aktif_ids_query(year, window, None if among is None else list(among))
     return set(db.session.scalars(query))
 
 
 def count_aktif(year: int, window: int | None = None) -> int:
+    settle(db.session())
     return db.session.scalar(
         select(func.count()).select_from(aktif_ids_query(year, window).subquery())
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
-from sikomo.indicators.facts import DECIDED, grew, is_ksp, latest_sehat
+from sikomo.indicators.facts import DECIDED, grew, is_ksp, latest_sehat, settle
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
     JENIS_LABELS,
@@ -246,6 +246,7 @@ def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     """One row per (kecamatan, jenis) with integer counts; jenis as its Indonesian label."""
     iy = indicator_year(year, window)
     criterion = str(get_setting("berkualitas_criterion"))
+    settle(db.session())
     if db.session.get_bind().dialect.name == "postgresql":
         # JIT compiling these one-off aggregates costs more than running them.
         db.session.execute(text("SET LOCAL jit = off"))

@@ -6,8 +6,8 @@ grew, and whether its latest decided assessment of the tahun buku counted in Y i
 that out from the report versions of 200,000 cooperatives takes about a second; reading one stored
 row per cooperative takes a fraction (benchmarks/indicators.py).
 
-The rows (`IndicatorFact`) are derived data: the flush listener at the bottom recomputes them for
-every cooperative a flush touched, and `rebuild` recomputes them all (the migration that made the
+The rows (`IndicatorFact`) are derived data: the listeners at the bottom recompute them for every
+cooperative a transaction touched, before it commits, and `rebuild` recomputes them all (the migration that made the
 table, `flask --app sikomo indicator-facts`, loaders that write with Core inserts). They are read
 from the newest counted version of each report (`report.counted_latest`); the rare cooperative
 whose older version counts instead is computed from its report rows (compute.py).
@@ -245,9 +245,30 @@ def touched(session: Session) -> set[int]:
     return ids  # type: ignore[return-value]
 
 
+PENDING = "indicator_facts_pending"  # session.info key: cooperatives flushed, facts not yet
+
+
 @event.listens_for(Session, "after_flush")
-def _refresh_facts(session: Session, flush_context) -> None:
-    """Keep the stored facts right after any flush (after `counted_latest`, which they read)."""
+def _note_touched(session: Session, flush_context) -> None:
+    """Note the cooperatives a flush touched; their facts are refreshed once, by `settle`."""
     ids = touched(session)
     if ids:
+        session.info.setdefault(PENDING, set()).update(ids)
+
+
+@event.listens_for(Session, "before_commit")
+def settle(session: Session) -> None:
+    """Bring the facts up to date with what this transaction wrote (after `counted_latest`).
+
+    Runs before every commit and before the indicators read the facts, so a bulk import that
+    flushes row by row recomputes each cooperative once, not once per flush.
+    """
+    session.flush()
+    ids = session.info.pop(PENDING, None)
+    if ids:
         refresh_facts(session.connection(), ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touched(session: Session) -> None:
+    session.info.pop(PENDING, None)

@@ -255,3 +255,18 @@ def test_the_indicators_see_what_the_transaction_has_not_committed(ksp):
     assert count_aktif(2026) == 0 and group_counts(2026)["aktif"].sum() == 0
     db.session.rollback()
     assert count_aktif(2026) == 1 and fact(ksp.id, 2026)["streak"] == 2
+
+
+def test_a_rolled_back_savepoint_leaves_the_transactions_changes_to_refresh(ksp):
+    db.session.add(Report(cooperative_id=ksp.id, tahun_buku=2026, status=ReportStatus.DISETUJUI,
+                          data={"tanggal_rat": "2027-03-01"}))  # fmt: skip
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    assert count_aktif(2027) == 1  # refreshed inside the savepoint...
+    savepoint.rollback()  # ...and undone with it
+    savepoint = db.session.begin_nested()
+    ksp.nama = "KSP Fakta Baru"
+    db.session.flush()
+    savepoint.rollback()
+    db.session.commit()
+    assert fact(ksp.id, 2027)["streak"] == 3

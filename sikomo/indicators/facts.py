@@ -166,7 +166,19 @@ def write_facts(connection, ids: Sequence[int]) -> int:
 def refresh_facts(connection, ids: Iterable[int]) -> None:
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
-        write_facts(connection, ordered[start : start + CHUNK])
+        chunk = ordered[start : start + CHUNK]
+        lock(connection, chunk)
+        write_facts(connection, chunk)
+
+
+def lock(connection, ids: list[int]) -> None:
+    """Wait for other transactions refreshing these cooperatives, so what they committed is read.
+
+    PostgreSQL row locks taken in id order (FOR NO KEY UPDATE: inserts of reports that refer to
+    the cooperative are not held up); SQLite has one writer at a time and ignores the clause.
+    """
+    query = select(Cooperative.id).where(Cooperative.id.in_(ids)).order_by(Cooperative.id)
+    connection.execute(query.with_for_update(key_share=True))
 
 
 def rebuild(connection) -> int:
@@ -238,8 +250,9 @@ def touched(session: Session) -> set[int]:
         else:
             ids.add(obj.id)
     report_ids.discard(None)
-    if report_ids:
-        query = select(Report.cooperative_id).where(Report.id.in_(report_ids))
+    ordered = sorted(report_ids)
+    for start in range(0, len(ordered), CHUNK):
+        query = select(Report.cooperative_id).where(Report.id.in_(ordered[start : start + CHUNK]))
         ids.update(session.connection().scalars(query))
     ids.discard(None)
     return ids  # type: ignore[return-value]
@@ -261,14 +274,18 @@ def settle(session: Session) -> None:
     """Bring the facts up to date with what this transaction wrote (after `counted_latest`).
 
     Runs before every commit and before the indicators read the facts, so a bulk import that
-    flushes row by row recomputes each cooperative once, not once per flush.
+    flushes row by row recomputes each cooperative once, not once per flush. Inside a savepoint
+    the cooperatives stay noted: the savepoint may yet be rolled back, the transaction not.
     """
     session.flush()
-    ids = session.info.pop(PENDING, None)
+    ids = session.info.get(PENDING)
     if ids:
         refresh_facts(session.connection(), ids)
+    if not session.in_nested_transaction():
+        session.info.pop(PENDING, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_touched(session: Session) -> None:
-    session.info.pop(PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_touched(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING, None)

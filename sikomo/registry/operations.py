@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, or_, select
 from sikomo import audit
 from sikomo.extensions import db
 from sikomo.indicators.aktif import aktif_ids_query
+from sikomo.indicators.facts import settle
 from sikomo.models import Cooperative, Jenis, Region
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
@@ -61,6 +62,7 @@ def filter_by_status(query: Select, aktif: bool) -> Select:
     year = reference_year()
     if year is None:
         return query if not aktif else query.where(False)
+    settle(db.session())
     ids = aktif_ids_query(year, int(get_setting("aktif_window")))
     return query.where(Cooperative.id.in_(ids) if aktif else Cooperative.id.not_in(ids))
 

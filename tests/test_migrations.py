@@ -52,9 +52,16 @@ def test_upgrade_from_empty_on_postgresql(empty_postgres_url):
     upgrade_and_check(empty_postgres_url)
 
 
-def test_the_facts_migration_computes_the_facts_of_the_records_there(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        return "sqlite:///" + str(tmp_path / "empty.db")
+    return request.getfixturevalue("empty_postgres_url")
+
+
+def test_the_facts_migration_computes_the_facts_of_the_records_there(empty_url):
     """Upgrading a database that already holds reports fills the indicator facts."""
-    url = "sqlite:///" + str(tmp_path / "filled.db")
+    url = empty_url
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(revision="22895746026a")  # the revision before the facts table

@@ -50,16 +50,103 @@ def upgrade():
     fill_indicator_facts()
 
 
+# --- A frozen copy of sikomo/indicators/facts.py as it was at this revision: later changes to
+# the app must not change what upgrading an older database does. ------------------------------
+report = sa.table(
+    "report", sa.column("id", sa.Integer), sa.column("cooperative_id", sa.Integer),
+    sa.column("tahun_buku", sa.Integer), sa.column("tanggal_rat", sa.Date),
+    sa.column("counted_latest", sa.Boolean), sa.column("volume_usaha", sa.BigInteger),
+    sa.column("volume_usaha_lalu", sa.BigInteger), sa.column("total_aset", sa.BigInteger),
+    sa.column("total_aset_lalu", sa.BigInteger),
+)  # fmt: skip
+assessment = sa.table(
+    "assessment", sa.column("id", sa.Integer), sa.column("report_id", sa.Integer),
+    sa.column("status", sa.String), sa.column("predikat", sa.String),
+)  # fmt: skip
+cooperative = sa.table(
+    "cooperative", sa.column("id", sa.Integer), sa.column("region_id", sa.Integer),
+    sa.column("jenis", sa.String), sa.column("simpan_pinjam", sa.Boolean),
+    sa.column("tanggal_badan_hukum", sa.Date),
+)  # fmt: skip
+GROWTH = {
+    "grew_volume_usaha": ("volume_usaha",),
+    "grew_total_aset": ("total_aset",),
+    "grew_volume_usaha_dan_aset": ("volume_usaha", "total_aset"),
+}
+fact = sa.table(
+    "indicator_fact", sa.column("cooperative_id", sa.Integer), sa.column("year", sa.Integer),
+    sa.column("region_id", sa.Integer), sa.column("jenis", sa.String),
+    sa.column("ksp", sa.Boolean), sa.column("tanggal_badan_hukum", sa.Date),
+    sa.column("streak", sa.Integer), sa.column("volume", sa.BigInteger),
+    sa.column("volume_prev", sa.BigInteger), sa.column("sehat", sa.Integer),
+    *(sa.column(name, sa.Boolean) for name in GROWTH),
+)  # fmt: skip
+SPAN = 50_000  # cooperative ids per pass
+
+
 def fill_indicator_facts():
-    """Compute the facts of the records already there, as the app's flush listener keeps them.
+    """Compute the facts of the records already there, as the app keeps them from now on."""
+    bind = op.get_bind()
+    last = bind.scalar(sa.select(sa.func.max(cooperative.c.id))) or 0
+    for first in range(1, last + 1, SPAN):
+        rows = fact_rows(bind, first, first + SPAN - 1)
+        for start in range(0, len(rows), 10_000):
+            bind.execute(fact.insert(), rows[start : start + 10_000])
 
-    The app's own code does it (the facts are derived data with non-trivial rules: one place);
-    it reads only columns present at this revision. `flask --app sikomo indicator-facts` does the
-    same at any time.
-    """
-    from sikomo.indicators.facts import rebuild
 
-    rebuild(op.get_bind())
+def fact_rows(bind, first, last):
+    """One row per cooperative (ids first..last) and year in which anything counts."""
+    register = {
+        row.id: {"cooperative_id": row.id, "region_id": row.region_id, "jenis": row.jenis,
+                 "ksp": bool(row.simpan_pinjam) or row.jenis in ("ksp", "usp"),
+                 "tanggal_badan_hukum": row.tanggal_badan_hukum}
+        for row in bind.execute(sa.select(cooperative).where(cooperative.c.id.between(first, last)))
+    }  # fmt: skip
+    empty = {"streak": 0, "volume": 0, "volume_prev": 0, "sehat": None, **dict.fromkeys(GROWTH, False)}
+    facts = {}
+    previous = None  # (cooperative_id, year, streak) of the previous row
+    for row in bind.execute(held_query(first, last)):
+        cid, year, volume = row.cooperative_id, int(row.year), int(row.volume)
+        streak = previous[2] + 1 if previous and previous[:2] == (cid, year - 1) else 1
+        values = {name: bool(row._mapping[name]) for name in GROWTH}
+        facts.setdefault((cid, year), dict(empty)).update(streak=streak, volume=volume, **values)
+        facts.setdefault((cid, year + 1), dict(empty))["volume_prev"] = volume
+        previous = (cid, year, streak)
+    for cid, tahun_buku, sehat in bind.execute(assessed_query(first, last)):
+        facts.setdefault((cid, tahun_buku + 1), dict(empty))["sehat"] = int(sehat)
+    return [
+        {**register[cid], "year": year, **values}
+        for (cid, year), values in facts.items()
+        if cid in register
+    ]
+
+
+def held_query(first, last):
+    year = sa.cast(sa.extract("year", report.c.tanggal_rat), sa.Integer)
+    growth = (
+        sa.func.max(sa.case((sa.and_(*(report.c[k] > report.c[f"{k}_lalu"] for k in keys)), 1), else_=0)).label(name)
+        for name, keys in GROWTH.items()
+    )  # fmt: skip
+    return (
+        sa.select(report.c.cooperative_id, year.label("year"),
+                  sa.func.coalesce(sa.func.sum(report.c.volume_usaha), 0).label("volume"), *growth)
+        .where(report.c.counted_latest.is_(True), report.c.tanggal_rat.is_not(None),
+               report.c.cooperative_id.between(first, last))
+        .group_by(report.c.cooperative_id, year)
+        .order_by(report.c.cooperative_id, year)
+    )  # fmt: skip
+
+
+def assessed_query(first, last):
+    sehat_bit = sa.case((assessment.c.predikat.in_(("sehat", "cukup_sehat")), 1), else_=0)
+    latest_sehat = sa.func.max(sa.cast(assessment.c.id, sa.BigInteger) * 2 + sehat_bit) % 2
+    return (
+        sa.select(report.c.cooperative_id, report.c.tahun_buku, latest_sehat)
+        .join(assessment, assessment.c.report_id == report.c.id)
+        .where(assessment.c.status.in_(("approved", "imported")),
+               report.c.cooperative_id.between(first, last))
+        .group_by(report.c.cooperative_id, report.c.tahun_buku)
+    )  # fmt: skip
 
 
 def downgrade():

@@ -1,5 +1,6 @@
 """The stored indicator facts give the same counts as the report rows, through every change."""
 
+import threading
 from datetime import date
 
 import pytest
@@ -7,12 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sikomo.extensions import db
 from sikomo.indicators import facts
 from sikomo.indicators.aktif import aktif_ids, count_aktif, is_aktif
 from sikomo.indicators.compute import group_counts, reference_counts
-from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild
+from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild, settle
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -270,3 +272,35 @@ def test_a_rolled_back_savepoint_leaves_the_transactions_changes_to_refresh(ksp)
     savepoint.rollback()
     db.session.commit()
     assert fact(ksp.id, 2027)["streak"] == 3
+
+
+def test_concurrent_refreshes_of_one_cooperative_read_each_others_commits(ksp):
+    """Two transactions refreshing one cooperative: the second waits and reads the first's work."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    first_id, second_id = db.session.scalars(select(Report.id).order_by(Report.tahun_buku)).all()
+    db.session.commit()
+    with Session(db.engine) as one, Session(db.engine) as other:
+        one.get(Report, first_id).status = ReportStatus.DIKEMBALIKAN
+        settle(one)  # facts written, locks held, not committed
+
+        errors = []
+
+        def change_the_other_report():
+            try:
+                report = other.get(Report, second_id)
+                report.data = {**report.data, "volume_usaha": 500}
+                other.commit()
+            except Exception as error:  # noqa: BLE001 - reported by the test below
+                errors.append(error)
+
+        worker = threading.Thread(target=change_the_other_report)
+        worker.start()
+        worker.join(timeout=0.5)
+        assert worker.is_alive()  # waiting for the first transaction
+        one.commit()
+        worker.join(timeout=10)
+    assert errors == []
+    db.session.expire_all()
+    assert_facts_match_a_rebuild()
+    assert (fact(ksp.id, 2026)["streak"], fact(ksp.id, 2026)["volume"]) == (1, 500)

@@ -70,11 +70,16 @@ def on_register(founded, iy: IndicatorYear):
     return or_(founded.is_(None), founded <= iy.registered_until)
 
 
-def register_counts(iy: IndicatorYear) -> Select:
-    """Per (kecamatan, jenis): cooperatives on the register, KSP/USP among them, founded in Y."""
-    founded = Cooperative.tanggal_badan_hukum.between(
+def founded_in(iy: IndicatorYear):
+    """Koperasi baru: a badan hukum dated in the year counted."""
+    return Cooperative.tanggal_badan_hukum.between(
         date(iy.founded_year, 1, 1), date(iy.founded_year, 12, 31)
     )
+
+
+def register_counts(iy: IndicatorYear) -> Select:
+    """Per (kecamatan, jenis): cooperatives on the register, KSP/USP among them, founded in Y."""
+    founded = founded_in(iy)
     return (
         select(
             Cooperative.region_id,
@@ -174,9 +179,7 @@ def assessment_of(iy: IndicatorYear):
 def per_cooperative(iy: IndicatorYear, criterion: str, only=None):
     """One row per cooperative on the register, from its report rows: every fact counted."""
     ksp = is_ksp()
-    founded = Cooperative.tanggal_badan_hukum.between(
-        date(iy.founded_year, 1, 1), date(iy.founded_year, 12, 31)
-    )
+    founded = founded_in(iy)
 
     def held(year: int):  # the joined rows are all in the years looked at: a range test per year
         return rat_held_between(year, year)

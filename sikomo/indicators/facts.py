@@ -33,6 +33,7 @@ from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Session
 
 from sikomo.models import (
+    COUNTED_REPORT_STATUSES,
     Assessment,
     AssessmentStatus,
     Cooperative,
@@ -40,7 +41,6 @@ from sikomo.models import (
     Jenis,
     Predikat,
     Report,
-    ReportStatus,
 )
 from sikomo.status import indicator_year_assessing
 
@@ -221,7 +221,7 @@ def previous(obj, name: str):
 
 
 def counts(report: Report) -> bool:
-    return report.imported or report.status in (ReportStatus.DIAJUKAN, ReportStatus.DISETUJUI)
+    return report.imported or report.status in COUNTED_REPORT_STATUSES
 
 
 def touched(session: Session) -> set[int]:

@@ -7,10 +7,11 @@ that out from the report versions of 200,000 cooperatives takes about a second; 
 row per cooperative takes a fraction (benchmarks/indicators.py).
 
 The rows (`IndicatorFact`) are derived data: the listeners at the bottom recompute them for every
-cooperative a transaction touched, before it commits, and `rebuild` recomputes them all (the migration that made the
-table, `flask --app sikomo indicator-facts`, loaders that write with Core inserts). They are read
-from the newest counted version of each report (`report.counted_latest`); the rare cooperative
-whose older version counts instead is computed from its report rows (compute.py).
+cooperative a transaction touched, before it commits, and `rebuild` recomputes them all
+(`flask --app sikomo indicator-facts`, loaders that write with Core inserts; the migration that
+made the table fills it with a frozen copy of this code). They are read from the newest counted
+version of each report (`report.counted_latest`); the rare cooperative whose older version counts
+instead is computed from its report rows (compute.py).
 """
 
 from collections.abc import Iterable, Sequence

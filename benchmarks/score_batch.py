@@ -31,6 +31,7 @@ def synthetic_reports(n: int, seed: int = 2025) -> pd.DataFrame:
     cols["kas"], cols["bank"] = money(u(0.005, 0.03), aset), money(u(0.02, 0.12), aset)
     cols["simpanan_di_koperasi_lain"] = money(u(0.0, 0.08), aset)
     cols["surat_berharga"] = np.zeros(n, np.int64)
+    cols["persediaan"] = cols["piutang_usaha"] = np.zeros(n, np.int64)
     loans = money(u(0.55, 0.85), aset)
     bad = u(0.0, 0.25)
     cols["pinjaman_kurang_lancar"] = money(bad * 0.5, loans)

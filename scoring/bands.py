@@ -6,9 +6,13 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from .errors import RulesetError
+
+# Relative distance from an edge within which a float ratio is re-decided in exact arithmetic.
+EDGE_TOLERANCE = 1e-9
 
 _INTERVAL = re.compile(
     r"^\s*(?P<lo_br>[\[(])\s*(?P<lo>-inf|[-+]?\d+(?:\.\d+)?)\s*,"
@@ -26,6 +30,7 @@ class Band:
     lower_closed: bool
     upper_closed: bool
     nilai: float
+    lower_exact: Fraction | None = None  # the lower end as written (decimal), None for -inf
 
     def contains(self, x: float) -> bool:
         above = x >= self.lower if self.lower_closed else x > self.lower
@@ -49,6 +54,7 @@ def parse_band(text: str, nilai: float, entry: str) -> Band:
         lower_closed=m["lo_br"] == "[" and math.isfinite(lower),
         upper_closed=m["hi_br"] == "]" and math.isfinite(upper),
         nilai=nilai,
+        lower_exact=Fraction(m["lo"]) if math.isfinite(lower) else None,
     )
 
 
@@ -100,8 +106,34 @@ class BandTable:
     def index(self, x: float) -> int:
         return bisect_right(self.edges, x)
 
+    def index_exact(self, x: Fraction) -> int:
+        """The band of an exact ratio, compared with each edge as the ruleset writes it (D19)."""
+        index = 0
+        for band in self.bands[1:]:
+            assert band.lower_exact is not None
+            if x > band.lower_exact or (band.lower_closed and x == band.lower_exact):
+                index += 1
+        return index
+
+    def near_edge(self, x: float) -> bool:
+        """True where float rounding could put x on the wrong side of an edge."""
+        return any(abs(x - e) <= EDGE_TOLERANCE * max(1.0, abs(e)) for e in self.edges)
+
     def lookup(self, x: float) -> Band:
         return self.bands[self.index(x)]
+
+    def lookup_exact(self, x: Fraction) -> Band:
+        return self.bands[self.index_exact(x)]
+
+    @cached_property
+    def worst(self) -> Band:
+        pick = min if self.higher_nilai_is_better else max
+        return next(b for b in self.bands if b.nilai == pick(self.values))
+
+    @cached_property
+    def best(self) -> Band:
+        pick = max if self.higher_nilai_is_better else min
+        return next(b for b in self.bands if b.nilai == pick(self.values))
 
     def is_better(self, a: float, b: float) -> bool:
         return a > b if self.higher_nilai_is_better else a < b
@@ -129,4 +161,46 @@ class BandTable:
             "direction": "naik" if target > x else "turun",
             "band": band.label,
             "nilai": band.nilai,
+        }
+
+
+@dataclass(frozen=True)
+class LinearRule:
+    """A rule instead of a step table (D18): nilai = ⌊ratio × per_percent ÷ step⌋ × step, clamped.
+
+    E.g. the older method's 2c, "each +1 % adds +1 nilai, max 100": per_percent 1, step 1.
+    """
+
+    per_percent: float
+    step: float
+    nilai_min: float
+    nilai_max: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.per_percent:g} nilai per 1 %, {self.nilai_min:g}–{self.nilai_max:g}"
+
+    def clamp(self, steps: int) -> float:
+        return min(max(steps * self.step, self.nilai_min), self.nilai_max)
+
+    def steps(self, x: float) -> int:
+        return math.floor(x * self.per_percent / self.step)
+
+    def steps_exact(self, x: Fraction) -> int:
+        return math.floor(x * Fraction(repr(self.per_percent)) / Fraction(repr(self.step)))
+
+    def near_edge(self, x: float) -> bool:
+        scaled = x * self.per_percent / self.step
+        return abs(scaled - round(scaled)) <= EDGE_TOLERANCE * max(1.0, abs(scaled))
+
+    def next_better(self, nilai: float) -> dict[str, object] | None:
+        if nilai >= self.nilai_max:
+            return None
+        target = (nilai + self.step) / self.per_percent
+        return {
+            "target": target,
+            "inclusive": True,
+            "direction": "naik",
+            "band": self.label,
+            "nilai": nilai + self.step,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .engine import assess
 from .errors import ReportError, ScoringError
 from .frame import assess_frame
 from .ruleset import builtin_rulesets
+from .schema import numeric_keys
 
 CHUNK = 100_000
 TEXT_COLUMNS = ("cooperative_id", "nik", "jenis", "tanggal_rat", "metode")
@@ -41,10 +43,26 @@ def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or XLSX of reports; identity columns stay text, blanks stay unknown."""
     dtypes = dict.fromkeys(TEXT_COLUMNS, str)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=dtypes)
+        return _numbers_from_text(pd.read_excel(path, dtype=dtypes))
     if path.suffix.lower() == ".csv":
-        return pd.read_csv(path, dtype=dtypes, low_memory=False)
+        return _numbers_from_text(pd.read_csv(path, dtype=dtypes, low_memory=False))
     raise ScoringError(f"{path}: format tidak didukung (gunakan .csv atau .xlsx)")
+
+
+def _numbers_from_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A file's cells are text: whole numbers written as digits become numbers, other text stays
+    text so the engine refuses it naming its row (the engine itself takes no numeric text)."""
+    numeric = set(numeric_keys())
+    for name in df.columns:
+        if name in numeric and not pd.api.types.is_numeric_dtype(df[name].dtype):
+            df[name] = pd.Series([_whole(v) for v in df[name]], index=df.index, dtype=object)
+    return df
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return value
 
 
 def score_table(df: pd.DataFrame, method: str | None, progress: bool) -> pd.DataFrame:

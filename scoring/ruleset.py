@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .bands import BandTable
+from .bands import BandTable, LinearRule
 from .errors import MethodError, RulesetError
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 FORMULAS = frozenset({"ratio", "growth", "questionnaire", "item_count"})
 SCALES = frozenset({"inverse", "weighted"})
 CONFIDENCE = frozenset({"C2", "C1", "INF", "CONFLICT", "GAP", "REKONSTRUKSI", "DECISION"})
+# Where a sign means a loss or that nothing is to be measured, the band it lands in (D8).
+SIGN_RULES = frozenset({"terburuk", "terbaik"})
 
 Terms = tuple[tuple[str, float], ...]
 
@@ -48,9 +50,15 @@ class Indicator:
     numerator_name: str = ""
     denominator_name: str = ""
     bands: BandTable | None = None
+    linear: LinearRule | None = None
     items: tuple[Item, ...] = ()
     value_per_item: float = 0.0
     weight: float | None = None
+    # "terburuk" / "terbaik": the band when the denominator is ≤ 0 (a deficit, or nothing to
+    # measure); unset, such a denominator makes the indicator not computable.
+    denominator_not_positive: str = ""
+    numerator_negative: str = ""  # "terburuk": a negative numerator is a loss
+    optimum: dict[str, Any] | None = None  # shown where no band table is published (D17)
 
     @property
     def scored(self) -> bool:
@@ -96,6 +104,8 @@ class Ruleset:
     predikat: tuple[Predikat, ...]
     content_hash: str
     data: dict[str, Any] = field(repr=False, compare=False)
+    # Optional fields that fall back to a fuller figure when blank (D16): {field: fallback}.
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def item_codes(self) -> frozenset[str]:
@@ -174,6 +184,26 @@ def _band_table(raw: Any, tables: dict[str, Any], higher_better: bool, entry: st
     return BandTable.build(rows, higher_better, entry)
 
 
+def _linear(raw: Any, entry: str) -> LinearRule:
+    rule = LinearRule(
+        per_percent=float(_need(entry, raw, "per_percent")),
+        step=float(raw.get("step", 1)),
+        nilai_min=float(_need(entry, raw, "nilai_min")),
+        nilai_max=float(_need(entry, raw, "nilai_max")),
+    )
+    if rule.per_percent <= 0 or rule.step <= 0 or rule.nilai_min >= rule.nilai_max:
+        raise RulesetError(entry, "needs per_percent > 0, step > 0 and nilai_min < nilai_max")
+    return rule
+
+
+def _optimum(raw: Any, entry: str) -> dict[str, Any]:
+    direction = _need(entry, raw, "direction")
+    if direction not in ("naik", "turun"):
+        raise RulesetError(entry, "direction must be 'naik' (higher is better) or 'turun'")
+    return {"value": float(_need(entry, raw, "value")), "direction": direction,
+            "text": str(_need(entry, raw, "text"))}  # fmt: skip
+
+
 def _indicator(raw: dict[str, Any], rs: dict[str, Any], scale: str) -> Indicator:
     code = raw.get("code", "?")
     entry = f"indicators[{code}]"
@@ -185,6 +215,8 @@ def _indicator(raw: dict[str, Any], rs: dict[str, Any], scale: str) -> Indicator
         )
     if enabled and formula is None:
         raise RulesetError(entry, "an enabled indicator needs a formula")
+    if "linear" in raw and "bands" in raw:
+        raise RulesetError(entry, "give either bands or a linear rule, not both")
     if not enabled and not raw.get("reason"):
         raise RulesetError(entry, "a disabled indicator needs a 'reason'")
     confidence = str(_need(entry, raw, "confidence"))
@@ -218,6 +250,8 @@ def _indicator(raw: dict[str, Any], rs: dict[str, Any], scale: str) -> Indicator
         if scale != "weighted":
             raise RulesetError(entry, "item_count needs a 'weighted' scale")
         kwargs["value_per_item"] = float(_need(entry, raw, "value_per_item"))
+    elif formula is not None and "linear" in raw:
+        kwargs["linear"] = _linear(raw["linear"], f"{entry}.linear")
     elif formula is not None and (enabled or "bands" in raw):
         kwargs["bands"] = _band_table(
             _need(entry, raw, "bands"),
@@ -225,6 +259,15 @@ def _indicator(raw: dict[str, Any], rs: dict[str, Any], scale: str) -> Indicator
             scale == "weighted",
             f"{entry}.bands",
         )
+    for key in ("denominator_not_positive", "numerator_negative"):
+        rule = raw.get(key)
+        if rule is not None and rule not in SIGN_RULES:
+            raise RulesetError(entry, f"{key} must be one of {', '.join(sorted(SIGN_RULES))}")
+        if rule is not None and formula not in ("ratio", "growth"):
+            raise RulesetError(entry, f"{key} applies only to ratio and growth indicators")
+        kwargs[key] = rule or ""
+    if "optimum" in raw:
+        kwargs["optimum"] = _optimum(raw["optimum"], f"{entry}.optimum")
     weight = raw.get("weight")
     if scale == "weighted" and enabled and weight is None:
         raise RulesetError(entry, "a weighted-scale indicator needs a 'weight' (bobot)")
@@ -318,6 +361,7 @@ def parse_ruleset(text: str, origin: str = "<string>") -> Ruleset:
     )
     indicators = tuple(_indicator(raw, data, scale) for raw in _need("ruleset", data, "indicators"))
     _check_structure(aspects, indicators, scale)
+    fallbacks = _fallbacks(data.get("fallbacks", {}))
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return Ruleset(
         id=str(_need("ruleset", data, "id")),
@@ -336,7 +380,16 @@ def parse_ruleset(text: str, origin: str = "<string>") -> Ruleset:
         predikat=_predikat(_need("ruleset", data, "predikat")),
         content_hash="sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
         data=data,
+        fallbacks=fallbacks,
     )
+
+
+def _fallbacks(raw: dict[str, Any]) -> dict[str, str]:
+    numeric = schema.numeric_keys()
+    for key, fallback in raw.items():
+        if key not in numeric or fallback not in numeric:
+            raise RulesetError(f"fallbacks.{key}", "names a field the schema does not have")
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 def load_ruleset(path: str | Path) -> Ruleset:

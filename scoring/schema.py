@@ -17,6 +17,8 @@ SCHEMA_PATH = Path(__file__).with_name("report_schema.toml")
 NUMERIC_KINDS = frozenset({"money", "signed_money", "count"})
 KUESIONER = "kuesioner"
 KUESIONER_PREFIX = "kuesioner."
+# The largest amount a cooperative can report: sums of a few such stay exact in float (D19).
+MAX_AMOUNT = 10**15
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def check_number(key: str, value: Any, row: int | None = None) -> int | None:
         value = int(value)
     if value < 0 and field.kind != "signed_money":
         raise ReportError(key, f"tidak boleh negatif ({value})", row)
+    if abs(value) > MAX_AMOUNT:
+        raise ReportError(key, f"melebihi batas {MAX_AMOUNT:,} ({value:,})".replace(",", "."), row)
     return value
 
 

@@ -8,6 +8,18 @@ import pytest
 from scoring import builtin_rulesets
 
 DATA = Path(__file__).with_name("data")
+# The inputs only the older method needs (report_schema.md), at healthy values.
+OLD_EXTRA = {
+    "swpm": 0,
+    "pinjaman_berisiko": 1_000_000_000,
+    "volume_pinjaman": 5_000_000_000,
+    "volume_pinjaman_anggota": 4_500_000_000,
+    "modal_tertimbang": 900,
+    "atmr": 10_000,
+    "shu_bagian_anggota": 150_000_000,
+    "meppp": 100_000_000,
+    "dana_diterima": 8_000_000_000,
+}
 
 
 def load_report(name: str = "ksp_sejahtera_2025.json") -> dict:

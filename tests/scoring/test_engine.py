@@ -6,6 +6,8 @@ from scoring import assess, builtin_rulesets, parse_ruleset
 from scoring.engine import next_predikat, weighted_total
 from scoring.results import NOT_COMPUTABLE, NOT_SET, OK
 
+from .conftest import OLD_EXTRA
+
 NEW = builtin_rulesets()["permenkop_9_2020"]
 OLD = builtin_rulesets()["perdep_06_2016"]
 
@@ -79,14 +81,21 @@ def test_no_loans_makes_npl_not_computable(report):
     a = assess({**report, **zero})
     npl = a.indicator("npl")
     assert npl.status == NOT_COMPUTABLE and npl.nilai is None and npl.skor is None
-    assert "≤ 0" in npl.reason
-    assert a.provisional and any(r.startswith("npl:") for r in a.provisional_reasons)
+    assert "≤ 0" in npl.reason and (npl.skor_min, npl.skor_max) == (1, 4)
+    assert a.provisional and "npl" in {m["code"] for m in a.missing}
 
 
-@pytest.mark.parametrize("shu_lalu", [0, -10_000_000])
-def test_shu_last_year_not_positive_makes_shu_growth_not_computable(report, shu_lalu):
-    result = assess({**report, "shu_setelah_pajak_lalu": shu_lalu}).indicator("pertumbuhan_shu")
-    assert result.status == NOT_COMPUTABLE and result.ratio is None
+@pytest.mark.parametrize(
+    ("shu", "shu_lalu", "nilai"),
+    [(50, 0, 1), (50, -10_000_000, 1), (0, 0, 4), (-5, -10_000_000, 4), (-5, 0, 4)],
+)
+def test_growth_from_a_base_not_above_zero_is_best_on_a_turnaround_else_worst(
+    report, shu, shu_lalu, nilai
+):
+    change = {"shu_setelah_pajak": shu, "shu_setelah_pajak_lalu": shu_lalu}
+    result = assess({**report, **change}).indicator("pertumbuhan_shu")
+    assert result.status == OK and result.ratio is None and result.nilai == nilai
+    assert result.rule in ("pertumbuhan_dari_basis_nol", "kerugian") and "≤ 0" in result.reason
 
 
 def test_missing_input_is_named_and_never_scored_zero(report):
@@ -94,19 +103,20 @@ def test_missing_input_is_named_and_never_scored_zero(report):
     a = assess(report)
     result = a.indicator("pertumbuhan_ekuitas")
     assert result.status == NOT_COMPUTABLE
-    assert result.reason == "data belum diisi: total_ekuitas_lalu"
-    assert (
-        a.indicator("pertumbuhan_dana_diterima").status == NOT_COMPUTABLE
-    )  # uses total_ekuitas too
-    assert a.aspect("kinerja_keuangan").indicators_scored == 17
+    assert result.reason == "data belum diisi: Total ekuitas (tahun lalu)"
+    missing = {m["code"]: m for m in a.missing}
+    assert missing["pertumbuhan_ekuitas"]["fields"] == ["total_ekuitas_lalu"]
+    kinerja = a.aspect("kinerja_keuangan")
+    assert (kinerja.indicators_scored, kinerja.indicators_missing) == (15, 1)
 
 
-def test_not_computable_indicators_leave_the_aspect_pool(complete_report):
+def test_a_missing_indicator_stays_in_the_pool_at_its_worst_and_best(complete_report):
     full = assess(complete_report).aspect("kinerja_keuangan")
-    short = assess({**complete_report, "shu_setelah_pajak_lalu": 0}).aspect("kinerja_keuangan")
+    short = assess({**complete_report, "shu_setelah_pajak_lalu": None}).aspect("kinerja_keuangan")
     skor_shu = assess(complete_report).indicator("pertumbuhan_shu").skor
-    assert short.skor_max == full.skor_max - 4
-    assert short.skor_sum == full.skor_sum - skor_shu
+    assert short.skor_max == full.skor_max and short.score is None and not short.complete
+    assert short.skor_sum_min == full.skor_sum_min - skor_shu + 1
+    assert short.skor_sum_max == full.skor_sum_min - skor_shu + 4
 
 
 def test_aspect_score_pools_skor_over_indicators():
@@ -152,9 +162,10 @@ def test_distance_to_the_next_predikat():
 
 def test_complete_report_is_not_provisional_and_adds_up(complete_report):
     a = assess(complete_report)
-    assert not a.provisional and a.indicators_scored == a.indicators_defined == 59
+    assert not a.provisional and a.indicators_scored == a.indicators_defined == 56
     assert a.aspect("tata_kelola").score == 100
-    expected = sum(asp.weight * asp.skor_sum * 100 / asp.skor_max for asp in a.aspects)
+    assert a.total == a.total_min == a.total_max and a.predikat == a.predikat_min
+    expected = sum(asp.weight * asp.skor_sum_min * 100 / asp.skor_max for asp in a.aspects)
     assert a.total == round(expected, 2)
     assert a.predikat == NEW.predikat_for(a.total).code
 
@@ -163,20 +174,29 @@ def test_unanswered_items_make_the_assessment_provisional(complete_report):
     del complete_report["kuesioner"]["tk.prinsip.sukarela.4"]
     a = assess(complete_report)
     result = a.indicator("tk_prinsip_sukarela")
-    assert (result.items_answered, result.items_total, result.ratio) == (3, 4, 100)
-    assert result.unanswered == ("tk.prinsip.sukarela.4",)
-    assert a.provisional
+    assert (result.items_answered, result.items_total, result.ratio) == (3, 4, None)
+    assert result.status == NOT_COMPUTABLE and result.unanswered == ("tk.prinsip.sukarela.4",)
+    assert (result.skor_min, result.skor_max) == (3, 4)  # 3 of 4 → nilai 2; 4 of 4 → nilai 1
+    assert a.provisional and a.predikat is None and a.total is None
 
 
-@pytest.mark.parametrize(
-    ("yes", "of", "nilai"),
-    [(0, 4, 4), (1, 4, 4), (2, 4, 3), (3, 4, 2), (4, 4, 1), (1, 3, 3), (2, 3, 2), (3, 3, 1)],
-)
-def test_questionnaire_counts_terpenuhi_over_answered(report, yes, of, nilai):
-    codes = [f"tk.prinsip.sukarela.{i}" for i in range(1, of + 1)]
+@pytest.mark.parametrize(("yes", "nilai"), [(0, 4), (1, 4), (2, 3), (3, 2), (4, 1)])
+def test_questionnaire_counts_terpenuhi_over_answered(report, yes, nilai):
+    codes = [f"tk.prinsip.sukarela.{i}" for i in range(1, 5)]
     answers = {c: i < yes for i, c in enumerate(codes)}
     result = assess({**report, "kuesioner": answers}).indicator("tk_prinsip_sukarela")
     assert result.nilai == nilai and result.skor == 5 - nilai
+
+
+@pytest.mark.parametrize(
+    ("yes", "of", "low", "high"), [(1, 3, 1, 2), (2, 3, 2, 3), (3, 3, 3, 4), (0, 0, 1, 4)]
+)
+def test_unanswered_items_count_tidak_at_the_low_end_and_ya_at_the_high(report, yes, of, low, high):
+    codes = [f"tk.prinsip.sukarela.{i}" for i in range(1, of + 1)]
+    answers = {c: i < yes for i, c in enumerate(codes)}
+    result = assess({**report, "kuesioner": answers}).indicator("tk_prinsip_sukarela")
+    assert result.status == NOT_COMPUTABLE and result.skor is None
+    assert (result.skor_min, result.skor_max) == (low, high)
 
 
 def test_disabled_indicators_are_shown_but_never_scored(complete_report):
@@ -238,17 +258,7 @@ def test_old_method_management_skor_is_ya_times_value_per_item(report, yes, skor
 
 def test_old_method_total_is_the_sum_of_skor_when_everything_is_computable(report):
     answers = {c: True for c in OLD.item_codes}
-    extra = {
-        "pinjaman_berisiko": 1_000_000_000,
-        "volume_pinjaman": 5_000_000_000,
-        "volume_pinjaman_anggota": 4_500_000_000,
-        "modal_tertimbang": 900,
-        "atmr": 10_000,
-        "shu_bagian_anggota": 150_000_000,
-        "meppp": 100_000_000,
-        "dana_diterima": 8_000_000_000,
-    }
-    a = assess({**report, **extra, "tahun_buku": 2020, "kuesioner": answers})
+    a = assess({**report, **OLD_EXTRA, "tahun_buku": 2020, "kuesioner": answers})
     assert not a.provisional
     assert a.total == round(sum(i.skor for i in a.indicators), 2)
 
@@ -258,8 +268,12 @@ def test_result_serialises_to_json(report):
 
     data = json.loads(json.dumps(assess(report).to_dict()))
     assert data["ruleset_hash"].startswith("sha256:")
+    assert {"total_min", "total_max", "predikat_min", "predikat_max", "missing"} <= set(data)
+    assert data["provisional"] is True and data["predikat"] is None
     assert {
         "code",
+        "skor_min",
+        "skor_max",
         "ratio",
         "band",
         "nilai",

@@ -30,9 +30,7 @@ PERMENKOP = {
     "npm": [(4.99, 4), (5, 3), (9.99, 3), (10, 2), (14.99, 2), (15, 1)],
     "bopo": [(79.99, 1), (80, 2), (89.99, 2), (90, 3), (99.99, 3), (100, 4)],
     "biaya_usaha_shu_kotor": [(39.99, 1), (40, 2), (59.99, 2), (60, 3), (79.99, 3), (80, 4)],
-    "pinjaman_anggota_total_pinjaman": QUARTERS,
     "npl": [(0, 1), (5, 1), (5.01, 2), (10, 2), (10.01, 3), (15, 3), (15.01, 4)],
-    "cadangan_risiko_pinjaman_bermasalah": QUARTERS,
     "kas_bank_kewajiban_lancar": [(9.99, 4), (10, 3), (14.99, 3), (15, 2), (19.99, 2), (20, 1)],
     "pinjaman_dana_diterima": [(59.99, 4), (60, 3), (74.99, 3), (75, 2), (89.99, 2), (90, 1)],
     "aset_lancar_kewajiban_lancar": [
@@ -44,7 +42,6 @@ PERMENKOP = {
         (125, 1),
     ],
     "pertumbuhan_aset": GROWTH,
-    "pertumbuhan_dana_diterima": GROWTH,
     "pertumbuhan_ekuitas": GROWTH,
     "pertumbuhan_shu": [(0.99, 4), (1, 3), (2.99, 3), (3, 2), (4.99, 2), (5, 1)],
     "pendapatan_utama_total_pendapatan": [
@@ -120,16 +117,6 @@ PERDEP = {
         (45, 10),
         (45.01, 0),
     ],
-    "cadangan_risiko_risiko_pinjaman_bermasalah": [
-        (0, 0),
-        (0.01, 10),
-        (10, 10),
-        (10.01, 20),
-        (50, 50),
-        (50.01, 60),
-        (90, 90),
-        (90.01, 100),
-    ],
     "pinjaman_berisiko_pinjaman": [
         (21, 100),
         (21.01, 75),
@@ -204,13 +191,38 @@ def test_ratio_falls_in_the_band_the_regulation_gives(ruleset, code, ratio, nila
     assert ruleset.indicator(code).bands.lookup(ratio).nilai == nilai
 
 
+# 2c is a rule (D18): each +1 % adds +1 nilai, 0 → 0, at most 100 — not the 10 %-step table.
+CADANGAN_2C = [(-5, 0), (0, 0), (0.99, 0), (1, 1), (37.5, 37), (89.99, 89), (90, 90), (99, 99),
+               (100, 100), (250, 100)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ratio", "nilai"), CADANGAN_2C)
+def test_old_method_2c_follows_its_rule_exactly(ratio, nilai):
+    rule = OLD.indicator("cadangan_risiko_risiko_pinjaman_bermasalah").linear
+    assert rule.clamp(rule.steps(ratio)) == nilai
+
+
+NO_PUBLISHED_BANDS = ["pinjaman_anggota_total_pinjaman", "cadangan_risiko_pinjaman_bermasalah",
+                      "pertumbuhan_dana_diterima"]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", NO_PUBLISHED_BANDS)
+def test_indicators_with_only_an_optimum_are_shown_not_scored(code):
+    ind = NEW.indicator(code)
+    assert not ind.enabled and ind.bands is None and ind.optimum["value"] > 0
+
+
 @pytest.mark.parametrize(
     ("ruleset", "table"),
     [(NEW, PERMENKOP), (OLD, PERDEP)],
     ids=["permenkop", "perdep"],
 )
 def test_every_scored_ratio_indicator_has_an_edge_table_here(ruleset, table):
-    scored = {i.code for i in ruleset.indicators if i.enabled and i.formula in ("ratio", "growth")}
+    scored = {
+        i.code
+        for i in ruleset.indicators
+        if i.enabled and i.formula in ("ratio", "growth") and i.linear is None
+    }
     assert scored == set(table)
 
 

@@ -49,13 +49,14 @@ def test_whole_number_floats_are_accepted(report):
 
 def test_none_is_unknown_not_zero(report):
     result = assess({**report, "kas": None}).indicator("aset_likuid_total_aset")
-    assert result.status == "tidak_dapat_dihitung" and "kas" in result.reason
+    assert result.status == "tidak_dapat_dihitung" and "Kas" in result.reason
+    assert result.skor is None and (result.skor_min, result.skor_max) == (1, 4)
 
 
 @pytest.mark.parametrize(
     ("change", "method", "field"),
     [
-        ({"tahun_buku": 2010}, None, "tahun_buku"),
+        ({"tahun_buku": 2009}, None, "tahun_buku"),
         ({"tahun_buku": None}, None, "tahun_buku"),
         ({}, "permenkop_2099", "metode"),
         ({"jenis": "konsumen"}, None, "jenis"),

@@ -1,0 +1,87 @@
+"""The office's own records: audit trail, settings, PDRB, targets, indicator definitions."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sikomo.models.base import (
+    JSONType,
+    str_enum,
+    utcnow,
+)
+from sikomo.models.register import User
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sikomo.extensions import db
+
+
+class AuditEvent(db.Model):
+    """Append-only record of a change: who, when, what, before and after."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_label: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Setting(db.Model):
+    """Key/value settings such as aktif_window; their defaults live in settings.py."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)
+
+
+class Pdrb(db.Model):
+    """PDRB ADHB (regional GDP at current prices) of the district for one year."""
+
+    tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nilai: Mapped[int] = mapped_column(BigInteger)
+
+
+class Target(db.Model):
+    """Target value of a Dinas indicator for one year."""
+
+    indicator_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nilai: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+
+
+class IndicatorDirection(enum.StrEnum):
+    NAIK = "naik"  # higher is better
+    TURUN = "turun"  # lower is better
+
+
+class IndicatorDefinition(db.Model):
+    """A Dinas indicator's words as data; how it is computed lives in sikomo/indicators/compute.py."""
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    pembilang: Mapped[str] = mapped_column(Text)
+    penyebut: Mapped[str | None] = mapped_column(Text)
+    satuan: Mapped[str] = mapped_column(String(32))
+    arah: Mapped[IndicatorDirection] = mapped_column(
+        str_enum(IndicatorDirection), default=IndicatorDirection.NAIK
+    )
+    sumber: Mapped[str | None] = mapped_column(Text)
+    urutan: Mapped[int] = mapped_column(Integer, default=0)
+    iku: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -5,6 +5,7 @@ from typing import Any
 
 import scoring
 from scoring.schema import KUESIONER, fields
+from sikomo import prior_year
 from sikomo.models import Assessment, AssessmentStatus, Cooperative, Jenis, Method, Predikat, Report
 
 
@@ -20,6 +21,9 @@ def scoring_jenis(cooperative: Cooperative) -> str:
     return Jenis.USP.value if cooperative.simpan_pinjam else cooperative.jenis.value
 
 
+SOURCES = "_sumber_lalu"  # {twin: "dari laporan tahun buku N"}, kept with the data (prior_year)
+
+
 def engine_input(report: Report, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report's data as the engine reads it: schema keys and answers only, never a default 0."""
     known = fields()
@@ -32,8 +36,33 @@ def engine_input(report: Report, data: dict[str, Any] | None = None) -> dict[str
     return clean
 
 
-def run_engine(report: Report, data: dict[str, Any] | None = None) -> scoring.Assessment:
-    return scoring.assess(engine_input(report, data))
+LOOK_UP = object()  # `previous` not given: look last year's report up
+
+
+def with_prior_year(
+    report: Report, values: dict[str, Any], data: dict[str, Any] | None = None, previous=LOOK_UP
+):
+    """Blank prior-year figures from last tahun buku's report (D20), and where each came from.
+
+    `previous` is that report (or None) when the caller fetched many at once.
+    """
+    stored = dict(((report.data if data is None else data) or {}).get(SOURCES) or {})
+    if previous is LOOK_UP:
+        previous = prior_year.previous_report(report.cooperative_id, report.tahun_buku)
+    before = previous.data if previous is not None else None
+    filled, found = prior_year.fill_lalu(values, before, report.tahun_buku - 1)
+    return filled, {k: v for k, v in (stored | found).items() if k in filled}
+
+
+def run_engine(
+    report: Report,
+    data: dict[str, Any] | None = None,
+    not_applicable: dict[str, str] | None = None,
+    previous=LOOK_UP,
+) -> scoring.Assessment:
+    """The engine's result on the report (or on `data`), with the pengawas's confirmations."""
+    values, sources = with_prior_year(report, engine_input(report, data), data, previous)
+    return scoring.assess(values, not_applicable=not_applicable, sources=sources)
 
 
 def new_assessment(

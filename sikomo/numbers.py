@@ -2,6 +2,8 @@
 
 import re
 
+from scoring.schema import MAX_AMOUNT
+
 _AMOUNT = re.compile(
     r"^(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<digits>\d{1,3}(?:\.\d{3})+|\d+)(?:,0+)?$", re.IGNORECASE
 )
@@ -31,6 +33,8 @@ def parse_amount(text: object, signed: bool = False) -> int | None:
             return None
     if value < 0 and not signed:
         raise AmountError("tidak boleh negatif")
+    if abs(value) > MAX_AMOUNT:
+        raise AmountError("melebihi batas Rp 1.000.000.000.000.000")
     return value
 
 

@@ -16,6 +16,7 @@ from sikomo.indicators.aktif import aktif_ids, count_aktif, is_aktif
 from sikomo.indicators.compute import group_counts, reference_counts
 from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild, settle
 from sikomo.models import (
+    COUNTED_REPORT_STATUSES,
     Assessment,
     AssessmentStatus,
     Cooperative,
@@ -140,6 +141,40 @@ def assert_facts_match_a_rebuild() -> None:
     rebuild(db.session.connection())
     assert stored_facts() == kept
     db.session.rollback()
+    assert stored_growth() == reference_growth()
+
+
+def stored_growth() -> set[tuple[int, int, str]]:
+    flags = [getattr(IndicatorFact, f"grew_{c}") for c in GROWTH_CRITERIA]
+    rows = db.session.execute(select(IndicatorFact.cooperative_id, IndicatorFact.year, *flags))
+    return {(row[0], row[1], c) for row in rows for c, flag in zip(GROWTH_CRITERIA, row[2:],
+            strict=True) if flag}  # fmt: skip
+
+
+def reference_growth() -> set[tuple[int, int, str]]:
+    """(cooperative, year of the RAT, criterion) of the newest counted versions that grew, worked
+    out in Python: each figure above its `_lalu` twin or, where that is blank, above the figure of
+    the previous tahun buku's report (approved first, else the newest counted: item 20)."""
+    counted: dict[tuple[int, int], list[Report]] = {}
+    for report in db.session.scalars(select(Report)):
+        if report.imported or report.status in COUNTED_REPORT_STATUSES:
+            counted.setdefault((report.cooperative_id, report.tahun_buku), []).append(report)
+    grew = set()
+    for (cooperative_id, tahun_buku), versions in counted.items():
+        newest = max(versions, key=lambda r: r.version)
+        before = max(counted.get((cooperative_id, tahun_buku - 1), []), default=None,
+                     key=lambda r: (r.status == ReportStatus.DISETUJUI, r.version))  # fmt: skip
+        for criterion, keys in GROWTH_CRITERIA.items():
+            if newest.tanggal_rat and all(grew_by(newest, before, k) for k in keys):
+                grew.add((cooperative_id, newest.tanggal_rat.year, criterion))
+    return grew
+
+
+def grew_by(report: Report, before: Report | None, key: str) -> bool:
+    now, lalu = getattr(report, key), getattr(report, f"{key}_lalu")
+    if lalu is None and before is not None:
+        lalu = getattr(before, key)
+    return now is not None and lalu is not None and now > lalu
 
 
 @given(

@@ -4,10 +4,10 @@ from functools import cache
 from typing import Any
 
 from scoring.ruleset import all_item_codes
-from scoring.schema import KUESIONER, fields
+from scoring.schema import KUESIONER, MAX_AMOUNT, fields
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MAX_AMOUNT = 2**53 - 1  # the largest integer every JSON reader keeps exact
+# Amounts reach at most MAX_AMOUNT (Rp 10^15): what the engine compares exactly (D19).
 TAHUN_BUKU = {"minimum": 2000, "maximum": 2100}
 NIK_PATTERN = r"^[0-9]{16}$"
 

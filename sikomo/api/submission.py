@@ -7,9 +7,8 @@ from typing import Any
 
 from scoring.errors import ReportError
 from scoring.ruleset import all_item_codes
-from scoring.schema import KUESIONER, check_kuesioner, fields, validate_report
-from sikomo import edit_rules
-from sikomo.api.report_schema import MAX_AMOUNT
+from scoring.schema import KUESIONER, check_kuesioner, fields, lalu_twins, validate_report
+from sikomo import edit_rules, prior_year
 from sikomo.assessments import scoring_jenis
 from sikomo.models import Cooperative, Report, ReportStatus
 from sikomo.reports import operations as ops
@@ -114,9 +113,6 @@ def _value(key: str, value: Any, sub: Submission, problems: list[Problem]) -> No
     except ReportError as exc:
         problems.append((exc.field, exc.message))
         return
-    if fields()[key].numeric and clean is not None and abs(clean) > MAX_AMOUNT:
-        problems.append((key, f"Nilai terlalu besar (paling besar {MAX_AMOUNT})."))
-        return
     if fields()[key].kind == "date" and clean is not None:
         clean = date.fromisoformat(str(clean)).isoformat()
     sub.values[key] = clean
@@ -136,12 +132,25 @@ def store(actor, coop: Cooperative, sub: Submission) -> tuple[Report, bool]:
             f"Laporan tahun buku {sub.tahun_buku} versi {existing.version} sudah "
             f"{existing.status.label.lower()} dan tidak dapat diubah lewat API."
         )
-    ops.save_values(actor, report, sub.values, {}, None)
+    ops.save_values(actor, report, with_prior_year(report, sub.values), {}, None)
     if sub.answers:
         ops.save_answers(actor, report, sub.answers, None)
     if sub.submit:
         ops.submit(actor, report, sub.explanations, None)
     return report, created
+
+
+def with_prior_year(report: Report, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` plus each `_lalu` twin the report is left without, from the previous tahun buku's
+    report (decisions.md item 20), and the markers naming where each came from."""
+    data = report.data or {}
+    typed_text = [k for k in data.get(ops.RAW) or {} if k not in values]
+    filled, sources = prior_year.fill_from_previous(
+        {**data, **values}, report.cooperative_id, report.tahun_buku, typed_text
+    )
+    typed = {k for k, v in values.items() if k in lalu_twins() and v is not None}
+    marks = ops.prior_year_marks(data, sources, typed)
+    return values | {k: filled[k] for k in sources} | marks
 
 
 def blocked_problems(exc: ops.SubmitBlocked, explanations: dict[str, str]) -> list[Problem]:

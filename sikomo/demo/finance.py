@@ -54,8 +54,11 @@ def liabilities_and_equity(rng, total_aset: int, lends: bool, shu: int) -> dict[
     result |= split(rng, long_term, LONG_LIABILITY_KEYS, (3, 1))
     result["total_kewajiban"] = total_kewajiban
     total_ekuitas = total_aset - total_kewajiban
-    # simpanan_wajib (first key) absorbs the SHU so that a loss keeps the other items positive.
-    equity_keys = ("simpanan_wajib",) + tuple(k for k in EQUITY_KEYS[:-1] if k != "simpanan_wajib")
+    # simpanan_wajib (first key) absorbs the SHU so that a loss keeps the other items positive;
+    # the demo's cooperatives hold no SWPM (only the older method reads it).
+    equity_keys = ("simpanan_wajib",) + tuple(
+        k for k in EQUITY_KEYS[:-1] if k not in ("simpanan_wajib", "swpm")
+    )
     result |= split(rng, total_ekuitas - shu, equity_keys, (5, 1, 0.5, 0.5, 0.5, 2, 1))
     result["shu_belum_dibagi"] = shu
     result["total_ekuitas"] = total_ekuitas

@@ -12,6 +12,10 @@ cooperative a transaction touched, before it commits, and `rebuild` recomputes t
 made the table fills it with a frozen copy of this code). They are read from the newest counted
 version of each report (`report.counted_latest`); the rare cooperative whose older version counts
 instead is computed from its report rows (compute.py).
+
+Growth compares a report's figure with its `_lalu` twin or, where that is blank, with the
+previous tahun buku's report (decisions.md item 20, the rule of `sikomo/prior_year.py`). Facts are
+refreshed per cooperative, so a change to the report of N - 1 refreshes the growth of N too.
 """
 
 from collections.abc import Iterable, Sequence
@@ -27,11 +31,13 @@ from sqlalchemy import (
     extract,
     func,
     insert,
+    null,
     or_,
     select,
+    text,
 )
 from sqlalchemy import inspect as inspect_state
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
@@ -43,6 +49,7 @@ from sikomo.models import (
     Predikat,
     Report,
 )
+from sikomo.prior_year import counted, preference
 from sikomo.status import indicator_year_assessing
 
 SEHAT = (Predikat.SEHAT, Predikat.CUKUP_SEHAT)
@@ -61,9 +68,38 @@ REBUILD_SPAN = 50_000  # cooperative ids per pass of a rebuild
 
 
 def grew(criterion: str):
-    """The berkualitas growth test on a report: each figure above its `_lalu` twin."""
+    """The berkualitas growth test on a report: each figure above its prior-year figure."""
     keys = GROWTH_CRITERIA[criterion]
-    return and_(*(getattr(Report, k) > getattr(Report, f"{k}_lalu") for k in keys))
+    return and_(*(getattr(Report, k) > prior_figure(k) for k in keys))
+
+
+def prior_figure(key: str):
+    """The report's `_lalu` twin of `key`, else the previous report's `key`: looked up only where
+    the twin is blank and the report's own figure is not (without it nothing grew)."""
+    lalu = getattr(Report, f"{key}_lalu")
+    return case(
+        (lalu.is_not(None), lalu),
+        (getattr(Report, key).is_(None), null()),
+        else_=previous_figure(key),
+    )
+
+
+def previous_figure(key: str):
+    """`key` of the enclosing report row's previous report: the cooperative's counted report of
+    tahun buku N - 1, approved first, else the newest."""
+    before = aliased(Report)
+    return (
+        select(getattr(before, key))
+        .where(
+            before.cooperative_id == Report.cooperative_id,
+            before.tahun_buku == Report.tahun_buku - 1,
+            counted(before),
+        )
+        .order_by(*preference(before))
+        .limit(1)
+        .correlate(Report)
+        .scalar_subquery()
+    )
 
 
 def is_ksp():
@@ -164,8 +200,17 @@ def write_facts(connection, ids: Sequence[int]) -> int:
     return len(rows)
 
 
+def without_jit(connection) -> None:
+    """PostgreSQL costs the prior-year lookups as if every row made them, then JIT-compiles the
+    query for longer than it runs; JIT stays off for the rest of this transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL jit = off"))
+
+
 def refresh_facts(connection, ids: Iterable[int]) -> None:
     ordered = sorted(set(ids))
+    if ordered:
+        without_jit(connection)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         lock(connection, chunk)
@@ -184,6 +229,7 @@ def lock(connection, ids: list[int]) -> None:
 
 def rebuild(connection) -> int:
     """Recompute every stored fact; the number of rows."""
+    without_jit(connection)
     connection.execute(delete(IndicatorFact.__table__))
     last = connection.scalar(select(func.max(Cooperative.id))) or 0
     return sum(

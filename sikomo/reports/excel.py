@@ -8,12 +8,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from scoring.schema import fields
+from scoring.schema import fields, lalu_twins
+from sikomo import prior_year
+from sikomo.models import ReportStatus
 from sikomo.numbers import AmountError, parse_amount
 from sikomo.reports import operations as ops
 from sikomo.reports.sections import group_fields, has_lalu, questionnaire, sections_for
 
 HEADER = ("Kunci", "Uraian", "Satuan", "Tahun ini", "Tahun lalu")
+SOURCE_HEADER = "Sumber tahun lalu"  # written for the reader, not read back
 ANSWER_TEXT = {"terpenuhi": True, "ya": True, "tidak terpenuhi": False, "tidak": False}
 PREFILLED_FILL = PatternFill("solid", fgColor="E8F0FE")
 BOLD = Font(bold=True)
@@ -47,10 +50,30 @@ def _form_rows(report) -> list[tuple[str, str | None]]:
     return rows
 
 
-def template_workbook(report) -> bytes:
-    """An XLSX with labels, units, the draft's values and last year's approved figures."""
+def _marked_sources(report) -> dict[str, str]:
+    """{twin: source} of the report's `_lalu` values taken from an earlier report."""
     data = report.data or {}
-    prefilled = set(data.get(ops.PREFILLED, []))
+    keys = data.get(ops.PREFILLED) if isinstance(data.get(ops.PREFILLED), list) else []
+    known = data.get(ops.SOURCES) if isinstance(data.get(ops.SOURCES), dict) else {}
+    older = prior_year.source_text(report.tahun_buku - 1)  # marked before sources were kept
+    return {k: str(known.get(k, older)) for k in keys if isinstance(k, str)}
+
+
+def _template_data(report) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report's data and the sources of its prior-year values; a draft's blank `_lalu`
+    twins are shown from the previous tahun buku's report."""
+    data, sources = report.data or {}, _marked_sources(report)
+    if report.status != ReportStatus.DRAF:
+        return data, sources
+    data, filled = prior_year.fill_from_previous(
+        data, report.cooperative_id, report.tahun_buku, typed=data.get(ops.RAW) or {}
+    )
+    return data, sources | filled
+
+
+def template_workbook(report) -> bytes:
+    """An XLSX with labels, units, the draft's values and the previous report's figures."""
+    data, sources = _template_data(report)
     wb = Workbook()
     sheet = wb.active
     sheet.title = "Laporan"
@@ -58,22 +81,25 @@ def template_workbook(report) -> bytes:
     sheet.append(["NIK", report.cooperative.nik or ""])
     sheet.append(["Tahun buku", report.tahun_buku])
     sheet.append([])
-    sheet.append(list(HEADER))
+    sheet.append([*HEADER, SOURCE_HEADER])
     for cell in sheet[5]:
         cell.font = BOLD
     for key, lalu in _form_rows(report):
-        label = fields()[key].label
-        sheet.append([key, label, _unit(key), data.get(key), data.get(lalu) if lalu else None])
-        if lalu and lalu in prefilled:
+        label, source = fields()[key].label, sources.get(lalu) if lalu else None
+        before = data.get(lalu) if lalu else None
+        sheet.append([key, label, _unit(key), data.get(key), before, source])
+        if source:
             sheet.cell(sheet.max_row, 5).fill = PREFILLED_FILL
-    for column, width in zip("ABCDE", (32, 48, 10, 20, 20), strict=True):
+    for column, width in zip("ABCDEF", (32, 48, 10, 20, 20, 30), strict=True):
         sheet.column_dimensions[column].width = width
     _questionnaire_sheet(wb, report, data.get("kuesioner", {}))
     notes = wb.create_sheet("Petunjuk")
     for line in (
         "Isi kolom 'Tahun ini' (dan 'Tahun lalu' bila perlu) pada lembar Laporan.",
         "Angka boleh ditulis 1234567 atau 1.234.567; sel kosong berarti belum diketahui, bukan 0.",
-        "Sel biru di kolom 'Tahun lalu' diisi dari laporan tahun lalu yang telah disetujui.",
+        "Sel biru di kolom 'Tahun lalu' diisi dari laporan tahun buku sebelumnya (yang disetujui, "
+        "atau yang diajukan/diimpor bila belum ada yang disetujui); kolom Sumber menyebutkannya.",
+        "Sel 'Tahun lalu' yang dikosongkan diisi lagi dari laporan tahun buku sebelumnya.",
         "Tanggal RAT ditulis sebagai tanggal (mis. 2026-03-14).",
         "Jangan mengubah kolom Kunci. Lembar Kuesioner: pilih Terpenuhi atau Tidak terpenuhi.",
     ):
@@ -117,7 +143,28 @@ def read_template(report, stream) -> tuple[dict[str, Any], dict[str, bool | None
     answers = _read_answers(wb["Kuesioner"], codes, errors) if "Kuesioner" in wb.sheetnames else {}
     if errors:
         raise TemplateErrors(errors)
-    return values, answers
+    return _with_prior_year(report, values), answers
+
+
+def _with_prior_year(report, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` plus each `_lalu` twin they leave blank, from the previous tahun buku's report,
+    and the markers of the values taken from it (a value changed in the file is typed)."""
+    data, twins, year = report.data or {}, lalu_twins(), report.tahun_buku - 1
+    previous = prior_year.previous_report(report.cooperative_id, report.tahun_buku)
+    before = previous.data if previous is not None and isinstance(previous.data, dict) else {}
+    raw = data.get(ops.RAW) or {}
+    typed_text = [k for k in raw if k not in values]
+    filled, sources = prior_year.fill_lalu({**data, **values}, before, year, typed_text)
+    _, shown = prior_year.fill_lalu(data, before, year, raw)  # what the template showed
+    same = {
+        k
+        for k in set(_marked_sources(report)) | set(shown)
+        if values.get(k) is not None and values.get(k) == before.get(twins.get(k))
+    }
+    typed = {k for k, v in values.items() if k in twins and v is not None} - same
+    sources |= {k: prior_year.source_text(year) for k in same & set(shown)}
+    marks = ops.prior_year_marks(data, sources, typed)
+    return values | {k: filled[k] for k in sources if k in filled} | marks
 
 
 def _read_values(sheet, report, errors: list[str]) -> dict[str, Any]:

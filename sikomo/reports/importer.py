@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from scoring.ruleset import all_item_codes
 from scoring.schema import KUESIONER_PREFIX, fields
-from sikomo import audit, edit_rules
+from sikomo import audit, edit_rules, prior_year
 from sikomo.extensions import db
 from sikomo.models import Cooperative, Report, ReportStatus
 from sikomo.numbers import AmountError, parse_amount
@@ -99,7 +99,21 @@ def _parse_row(line: int, row: dict[str, Any], coops: dict[str, Cooperative], re
     return _Row(line, coop, tahun, {"tahun_buku": tahun, **data})
 
 
-def _check_row(row: _Row, seen: set, result: ReportImport) -> None:
+def _fill_prior_years(rows: list[_Row]) -> None:
+    """Fill each row's blank `_lalu` twins from the cooperative's previous report: the stored
+    one, else the row of the previous tahun buku in this file (decisions.md item 20)."""
+    in_file = {(row.cooperative.id, row.tahun_buku): row for row in rows}
+    stored = prior_year.previous_reports(in_file)
+    for row in rows:
+        key = (row.cooperative.id, row.tahun_buku)
+        before = stored.get(key) or in_file.get((key[0], key[1] - 1))
+        previous = before.data if before is not None else None
+        data, sources = prior_year.fill_lalu(row.data, previous, row.tahun_buku - 1)
+        if sources:
+            row.data = data | ops.prior_year_marks({}, sources)
+
+
+def _check_row(row: _Row, seen: set, approved: Report | None, result: ReportImport) -> None:
     key = (row.cooperative.id, row.tahun_buku)
     if key in seen:
         result.errors.append(RowError(row.line, "tahun_buku", "laporan yang sama muncul dua kali"))
@@ -110,8 +124,8 @@ def _check_row(row: _Row, seen: set, result: ReportImport) -> None:
         result.errors.append(
             RowError(row.line, "tahun_buku", f"sudah ada laporan berstatus {status}")
         )
-    before = ops.previous_approved(*key)
-    for finding in edit_rules.check(row.data, row.tahun_buku, before.data if before else None):
+    before = approved.data if approved is not None else None
+    for finding in edit_rules.check(row.data, row.tahun_buku, before):
         if finding.blocking:
             result.errors.append(RowError(row.line, finding.fields[0], finding.message))
         else:
@@ -131,15 +145,18 @@ def import_reports(
         c.nik: c
         for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
     }
-    rows, seen = [], set()
     records = df.to_dict("records")
-    for number, record in enumerate(records, start=2):
-        row = _parse_row(number, record, coops, result)
-        if row is not None:
-            _check_row(row, seen, result)
-            rows.append(row)
-        if progress and (number - 1) % 500 == 0:
-            progress(number - 1, len(records))
+    parsed = (_parse_row(number, record, coops, result) for number, record in enumerate(records, 2))
+    rows = [row for row in parsed if row is not None]
+    _fill_prior_years(rows)
+    approved = prior_year.previous_reports(
+        ((row.cooperative.id, row.tahun_buku) for row in rows), approved_only=True
+    )
+    seen: set[tuple[int, int]] = set()
+    for done, row in enumerate(rows, start=1):
+        _check_row(row, seen, approved.get((row.cooperative.id, row.tahun_buku)), result)
+        if progress and done % 500 == 0:
+            progress(done, len(records))
     if result.errors:
         return result
     now = datetime.now(UTC)

@@ -3,16 +3,20 @@ one-line explanation. The form, the Excel import and the API all call `check`, a
 /api/v1/edit-rules publishes `RULES` as JSON.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+import scoring
+from scoring.schema import KUESIONER
 from scoring.schema import fields as schema_fields
 from sikomo.format import rupiah
 
 VALIDITY = "validitas"
 QUALITY = "kualitas"
 TOLERANCE = 1  # rupiah
+QUESTIONNAIRE_FORMULAS = ("questionnaire", "item_count")  # indicators scored from answered items
 
 ASSET_ITEMS = (
     "kas", "bank", "simpanan_di_koperasi_lain", "surat_berharga", "pinjaman_lancar",
@@ -32,7 +36,7 @@ CURRENT_LIABILITY_ITEMS = (
 )  # fmt: skip
 LONG_LIABILITY_ITEMS = ("pinjaman_bank_jangka_panjang", "kewajiban_jangka_panjang_lain")
 EQUITY_ITEMS = (
-    "simpanan_pokok", "simpanan_wajib", "modal_penyetaraan", "modal_penyertaan", "hibah",
+    "simpanan_pokok", "simpanan_wajib", "swpm", "modal_penyetaraan", "modal_penyertaan", "hibah",
     "cadangan_umum", "cadangan_tujuan_risiko", "shu_belum_dibagi",
 )  # fmt: skip
 
@@ -47,6 +51,7 @@ class Rule:
     total: str = ""
     minus: tuple[str, ...] = ()
     limit: float = 0
+    scope: str = ""  # when the rule applies, if not to every report
 
 
 RULES: tuple[Rule, ...] = (
@@ -72,6 +77,18 @@ RULES: tuple[Rule, ...] = (
     Rule("pinjaman_anggota", VALIDITY, "not_above",
          "Pinjaman kepada anggota ({computed}) melebihi jumlah pinjaman diberikan ({total}).",
          fields=PINJAMAN_ITEMS, total="pinjaman_anggota"),
+    Rule("beban_usaha_anggota", VALIDITY, "not_above",
+         "Beban usaha bagi anggota ({computed}) melebihi beban usaha ({total}).",
+         fields=("beban_usaha",), total="beban_usaha_anggota"),
+    Rule("beban_perkoperasian_anggota", VALIDITY, "not_above",
+         "Beban perkoperasian bagian anggota ({computed}) melebihi beban perkoperasian ({total}).",
+         fields=("beban_perkoperasian",), total="beban_perkoperasian_anggota"),
+    Rule("kuesioner_lengkap", VALIDITY, "questionnaire",
+         "Kuesioner belum lengkap: {detail}. Jawab setiap butir (Terpenuhi atau Tidak terpenuhi) "
+         "di bagian Kuesioner.",
+         scope="Koperasi yang dinilai kesehatannya (KSP, USP, koperasi dengan unit simpan pinjam): "
+               "setiap butir kuesioner metode penilaiannya. Tidak diperiksa pada impor massal "
+               "laporan lama oleh Dinas."),
     Rule("shu_belum_dibagi", QUALITY, "equal",
          "SHU belum dibagi ({total}) berbeda dari SHU setelah pajak ({computed}).",
          fields=("shu_setelah_pajak",), total="shu_belum_dibagi"),
@@ -101,12 +118,52 @@ class Finding:
         return self.kind == VALIDITY
 
 
+@dataclass(frozen=True)
+class Question:
+    """One questionnaire indicator and its items (code, text), in the order they are asked."""
+
+    indicator: str
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """The questionnaire indicators of one component (e.g. Prinsip Koperasi)."""
+
+    label: str
+    questions: tuple[Question, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for q in self.questions for code, _ in q.items)
+
+
+def questionnaire_for(metode: Any, tahun_buku: int | None) -> tuple[QuestionGroup, ...]:
+    """Every item the report's scoring method asks, by component; () when no method applies."""
+    try:
+        rs = scoring.ruleset_for(metode if isinstance(metode, str) else None, tahun_buku)
+    except scoring.MethodError:
+        return ()
+    groups: dict[str, list[Question]] = {}
+    for ind in rs.indicators:
+        if ind.enabled and ind.formula in QUESTIONNAIRE_FORMULAS:
+            items = tuple((item.code, item.text) for item in ind.items)
+            groups.setdefault(ind.component, []).append(Question(ind.name, items))
+    return tuple(QuestionGroup(rs.components.get(c, c), tuple(qs)) for c, qs in groups.items())
+
+
+def answered(data: dict[str, Any], code: str) -> bool:
+    answers = data.get(KUESIONER)
+    return isinstance(answers, dict) and isinstance(answers.get(code), bool)
+
+
 @dataclass
 class Context:
     data: dict[str, Any]
     tahun_buku: int | None = None
     previous: dict[str, Any] | None = None  # data of last year's approved report
     labels: dict[str, str] = field(default_factory=dict)
+    questionnaire: Sequence[QuestionGroup] = ()  # the items that must be answered
 
 
 def _required(rule: Rule, ctx: Context) -> list[Finding]:
@@ -127,7 +184,8 @@ def _sum(rule: Rule, ctx: Context, suffix: str = "") -> list[Finding]:
     if abs(computed - total) <= TOLERANCE:
         return []
     blank = [f + suffix for f in rule.fields + rule.minus if ctx.data.get(f + suffix) is None]
-    hint = f" Rincian yang masih kosong: {', '.join(blank)}." if blank else ""
+    labels = [schema_fields()[f].label if f in schema_fields() else f for f in blank]
+    hint = f" Rincian yang masih kosong: {', '.join(labels)}." if blank else ""
     message = rule.message.format(computed=rupiah(computed), total=rupiah(total)) + hint
     return [Finding(rule.code, rule.kind, (rule.total + suffix, *rule.fields), message)]
 
@@ -205,6 +263,64 @@ def _late_rat(rule: Rule, ctx: Context) -> list[Finding]:
     return [Finding(rule.code, rule.kind, rule.fields, message)]
 
 
+def _numbers(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> '1–3, 5'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _open_items(question: Question, data: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(n, text) for n, (code, text) in enumerate(question.items, 1)
+            if not answered(data, code)]  # fmt: skip
+
+
+def _group_gap(group: QuestionGroup, data: dict[str, Any], shown: int = 3) -> str | None:
+    """'Kelembagaan 3 dari 30 butir belum dijawab (Anggaran Dasar: butir 2, 5–6)', or None."""
+    gaps = [(q, _open_items(q, data)) for q in group.questions]
+    gaps = [(q, items) for q, items in gaps if items]
+    missing = sum(len(items) for _, items in gaps)
+    if not missing:
+        return None
+    head = f"{group.label} {missing} dari {len(group.codes)} butir belum dijawab"
+    if missing == len(group.codes):
+        return head
+    parts = []
+    for q, items in gaps[:shown]:
+        if len(items) == len(q.items) > 1:
+            which = f"semua {len(items)} butir"
+        elif len(items) == 1:
+            which = f"butir {items[0][0]} “{_short(items[0][1])}”"
+        else:
+            which = f"butir {_numbers([n for n, _ in items])}"
+        parts.append(f"{q.indicator}: {which}")
+    if len(gaps) > shown:
+        parts.append(f"dan {len(gaps) - shown} indikator lain")
+    return f"{head} ({'; '.join(parts)})"
+
+
+def _questionnaire(rule: Rule, ctx: Context) -> list[Finding]:
+    gaps = [gap for group in ctx.questionnaire if (gap := _group_gap(group, ctx.data))]
+    if not gaps:
+        return []
+    open_codes = tuple(
+        f"{KUESIONER}.{code}"
+        for group in ctx.questionnaire
+        for code in group.codes
+        if not answered(ctx.data, code)
+    )
+    message = rule.message.format(detail="; ".join(gaps))
+    return [Finding(rule.code, rule.kind, (KUESIONER, *open_codes), message)]
+
+
 CHECKS = {
     "required": _required,
     "sum": _sum,
@@ -214,6 +330,7 @@ CHECKS = {
     "change": _change,
     "drop": _drop,
     "late_rat": _late_rat,
+    "questionnaire": _questionnaire,
 }
 
 
@@ -222,10 +339,15 @@ def check(
     tahun_buku: int | None = None,
     previous: dict[str, Any] | None = None,
     labels: dict[str, str] | None = None,
+    questionnaire: Sequence[QuestionGroup] | None = None,
 ) -> list[Finding]:
-    """Every finding of every rule on one report's data (blank = unknown, never 0)."""
+    """Every finding of every rule on one report's data (blank = unknown, never 0).
+
+    `questionnaire` holds the items that must be answered (`questionnaire_for`); without it the
+    questionnaire is not checked, as for the Dinas's bulk import of past reports.
+    """
     labels = labels or {k: f.label for k, f in schema_fields().items()}
-    ctx = Context(data, tahun_buku, previous, labels)
+    ctx = Context(data, tahun_buku, previous, labels, tuple(questionnaire or ()))
     return [finding for rule in RULES for finding in CHECKS[rule.check](rule, ctx)]
 
 

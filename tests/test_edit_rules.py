@@ -5,7 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from sikomo.edit_rules import QUALITY, RULES, VALIDITY, as_json, can_submit, check, unexplained
+from sikomo.edit_rules import (
+    QUALITY,
+    RULES,
+    VALIDITY,
+    as_json,
+    can_submit,
+    check,
+    questionnaire_for,
+    unexplained,
+)
 
 BALANCED = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 PREVIOUS = {"total_aset": 7_650_000_000, "total_ekuitas": 2_470_000_000, "jumlah_anggota": 1185}
@@ -52,7 +61,7 @@ def test_a_blank_item_is_named_not_read_as_zero():
     message = next(
         f.message for f in check({**BALANCED, "kas": None}, 2025) if f.rule == "jumlah_aset"
     )
-    assert "Rincian yang masih kosong: kas" in message and "Rp 8.280.000.000" in message
+    assert "Rincian yang masih kosong: Kas." in message and "Rp 8.280.000.000" in message
 
 
 @pytest.mark.parametrize(
@@ -95,4 +104,91 @@ def test_rules_are_published_as_data():
     data = as_json()
     assert [r["code"] for r in data["rules"]] == [r.code for r in RULES]
     assert {r["kind"] for r in data["rules"]} == {VALIDITY, QUALITY}
+    assert "kuesioner_lengkap" in {r["code"] for r in data["rules"] if r["kind"] == VALIDITY}
     assert json.loads(json.dumps(data)) == data
+
+
+# --- Questionnaire: every item of the scoring method answered (KSP/USP only) ----------------
+QUESTIONS = questionnaire_for(None, 2025)
+EVERY_ITEM = {code: False for group in QUESTIONS for code in group.codes}
+
+
+def questionnaire_message(answers) -> str | None:
+    found = [f for f in check({**BALANCED, "kuesioner": answers}, 2025, PREVIOUS,
+                              questionnaire=QUESTIONS) if f.rule == "kuesioner_lengkap"]  # fmt: skip
+    assert len(found) <= 1 and all(f.kind == VALIDITY for f in found)
+    return found[0].message if found else None
+
+
+def test_the_questionnaire_is_checked_only_when_asked_for():
+    assert "kuesioner_lengkap" not in rules_hit(BALANCED)  # e.g. the bulk import of past reports
+    assert check(BALANCED, 2025, PREVIOUS, questionnaire=()) == []  # not health-scored
+
+
+def test_the_2025_questionnaire_is_grouped_by_component_with_the_rulesets_labels():
+    assert [(g.label, len(g.codes)) for g in QUESTIONS] == [
+        ("Prinsip Koperasi", 28), ("Kelembagaan", 30), ("Manajemen Koperasi", 19),
+        ("Risiko Inheren", 21), ("Kualitas Penerapan Manajemen Risiko (KPMR)", 47),
+    ]  # fmt: skip
+    assert questionnaire_for(None, 2019)[0].label == "Manajemen"  # the older method's items
+    assert questionnaire_for(None, 1999) == () and questionnaire_for("tidak_ada", 2025) == ()
+
+
+@pytest.mark.parametrize(
+    ("open_items", "expected"),
+    [
+        ([], None),
+        (["tk.prinsip.demokratis.2", "tk.prinsip.demokratis.3", "tk.prinsip.demokratis.4",
+          "tk.prinsip.kerjasama.1"],
+         "Prinsip Koperasi 4 dari 28 butir belum dijawab (Pengelolaan dilakukan secara "
+         "demokratis: butir 2–4; Kerja sama antarkoperasi: butir 1 “Ada kerjasama yang "),
+        ([f"tk.lembaga.anggaran_dasar.{n}" for n in range(1, 18)],
+         "Kelembagaan 17 dari 30 butir belum dijawab (Anggaran Dasar: semua 17 butir)."),
+        ([f"tk.prinsip.sukarela.{n}" for n in (1, 2)] + [f"tk.prinsip.demokratis.{n}" for n in (1,)]
+         + [f"tk.prinsip.kemandirian.{n}" for n in (1, 3)] + ["tk.prinsip.pendidikan.4"],
+         "(Keanggotaan bersifat sukarela dan terbuka: butir 1–2; Pengelolaan dilakukan secara "
+         "demokratis: butir 1 “"),
+        (["tk.prinsip.sukarela.1", "tk.prinsip.demokratis.1", "tk.prinsip.kemandirian.1",
+          "tk.prinsip.pendidikan.1"],
+         "dan 1 indikator lain)"),
+    ],
+)  # fmt: skip
+def test_open_items_are_named_by_group_indicator_and_number(open_items, expected):
+    answers = {k: v for k, v in EVERY_ITEM.items() if k not in open_items}
+    message = questionnaire_message(answers)
+    if expected is None:
+        assert message is None
+    else:
+        assert message.startswith("Kuesioner belum lengkap: ") and expected in message
+        assert "tk." not in message  # item numbers and words, not codes
+
+
+def test_a_blank_questionnaire_names_every_group_once():
+    message = questionnaire_message({})
+    assert message.startswith("Kuesioner belum lengkap: Prinsip Koperasi 28 dari 28 butir belum "
+                              "dijawab; Kelembagaan 30 dari 30 butir belum dijawab; ")  # fmt: skip
+    assert len(message) < 400  # readable, not a wall of codes
+
+
+@pytest.mark.parametrize("bad", ["ya", 1, None, [True]])
+def test_an_answer_that_is_not_true_or_false_is_not_an_answer(bad):
+    answers = {**EVERY_ITEM, "tk.prinsip.sukarela.1": bad}
+    assert "butir 1 “Kepatuhan" in questionnaire_message(answers)
+    assert questionnaire_message("bukan pemetaan") is not None  # bad input: a finding, no crash
+
+
+def test_the_questionnaire_finding_names_its_items_as_fields():
+    found = check(BALANCED, 2025, questionnaire=QUESTIONS)
+    (finding,) = [f for f in found if f.rule == "kuesioner_lengkap"]
+    assert finding.fields[0] == "kuesioner" and "kuesioner.tk.prinsip.sukarela.1" in finding.fields
+    assert not can_submit(found, {})
+
+
+@pytest.mark.parametrize(
+    ("share", "full"), [("beban_usaha_anggota", "beban_usaha"),
+                        ("beban_perkoperasian_anggota", "beban_perkoperasian")],
+)  # fmt: skip
+def test_a_member_share_of_costs_cannot_exceed_the_whole(share, full):
+    rules = {f.rule for f in check({**BALANCED, share: BALANCED[full] + 1}, 2025)}
+    assert share in rules
+    assert share not in {f.rule for f in check({**BALANCED, share: BALANCED[full]}, 2025)}

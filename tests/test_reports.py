@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from sikomo.edit_rules import questionnaire_for
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, Report, ReportStatus, Role
 from sikomo.reports import operations as ops
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 CURRENT = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "jenis", "tanggal_rat")}
+ANSWERS = {code: True for group in questionnaire_for(None, 2025) for code in group.codes}
 
 
 @pytest.fixture
@@ -41,8 +43,26 @@ def save(client, report, slug, **fields):
 
 
 def fill_everything(report: Report, **extra) -> None:
-    report.data = {**report.data, **CURRENT, "tanggal_rat": "2026-03-14", **extra}
+    """Every figure of the balanced sample and every questionnaire item answered."""
+    report.data = {**report.data, **CURRENT, "tanggal_rat": "2026-03-14", "kuesioner": ANSWERS,
+                   **extra}  # fmt: skip
     db.session.commit()
+
+
+def submit(client, report, **fields):
+    """Press Ajukan, then confirm on the confirmation page, as a pengurus does."""
+    db.session.refresh(report)
+    first = client.post(f"/laporan/{report.id}/ajukan", data={"version_id": report.version_id,
+                                                              **fields})  # fmt: skip
+    if first.status_code != 303:
+        return first
+    assert first.headers["Location"].endswith(f"/laporan/{report.id}/ajukan")
+    db.session.refresh(report)
+    assert report.status == ReportStatus.DRAF  # nothing is submitted before the confirmation
+    page = client.get(f"/laporan/{report.id}/ajukan")
+    assert page.status_code == 200 and "tidak dapat dibatalkan" in page.get_data(as_text=True)
+    return client.post(f"/laporan/{report.id}/ajukan", data={"version_id": report.version_id,
+                                                             "konfirmasi": "ya"})  # fmt: skip
 
 
 def test_starting_a_report_prefills_last_years_approved_figures(client, last_year):
@@ -150,15 +170,14 @@ def test_a_quality_warning_needs_an_explanation_then_submits(client, last_year):
     fill_everything(report, tanggal_rat="2026-08-01")
     blocked = client.post(f"/laporan/{report.id}/ajukan", data={"version_id": report.version_id})
     assert blocked.status_code == 422 and "lebih dari 6 bulan" in blocked.get_data(as_text=True)
-    db.session.refresh(report)
-    explained = client.post(f"/laporan/{report.id}/ajukan", data={
-        "version_id": report.version_id, "penjelasan_rat_terlambat": "RAT ditunda karena banjir."})  # fmt: skip
+    explained = submit(client, report, penjelasan_rat_terlambat="RAT ditunda karena banjir.")
     assert explained.status_code == 302
     db.session.refresh(report)
     assert report.status == ReportStatus.DIAJUKAN and report.submitted_at is not None
     assert report.data[ops.EXPLANATIONS] == {"rat_terlambat": "RAT ditunda karena banjir."}
-    actions = set(db.session.scalars(db.select(AuditEvent.action)))
-    assert {"report.start", "report.submit", "report.status"} <= actions
+    events = db.session.scalars(db.select(AuditEvent)).all()
+    assert {"report.start", "report.status"} <= {e.action for e in events}
+    assert any((e.after or {}).get(ops.EXPLANATIONS) for e in events)  # the explanation audited
 
 
 def test_an_unexplained_submission_keeps_the_explanations_typed(client, last_year):
@@ -174,7 +193,7 @@ def test_an_unexplained_submission_keeps_the_explanations_typed(client, last_yea
 def test_a_submitted_report_is_frozen(client, pengurus):
     report = start(client)
     fill_everything(report)
-    client.post(f"/laporan/{report.id}/ajukan", data={"version_id": report.version_id})
+    submit(client, report)
     db.session.refresh(report)
     assert report.status == ReportStatus.DIAJUKAN
     response = save(client, report, "neraca", kas="1")
@@ -186,7 +205,7 @@ def test_a_submitted_report_is_frozen(client, pengurus):
 def test_return_and_resubmit_makes_a_new_version_and_keeps_the_old(client, pengurus):
     report = start(client)
     fill_everything(report)
-    client.post(f"/laporan/{report.id}/ajukan", data={"version_id": report.version_id})
+    submit(client, report)
     db.session.refresh(report)
     report.status = ReportStatus.DIKEMBALIKAN  # as the pengawas's Kembalikan leaves it
     db.session.commit()
@@ -199,7 +218,7 @@ def test_return_and_resubmit_makes_a_new_version_and_keeps_the_old(client, pengu
     ]
     draft = versions[0]
     assert draft.data["kas"] == CURRENT["kas"]
-    client.post(f"/laporan/{draft.id}/ajukan", data={"version_id": draft.version_id})
+    submit(client, draft)
     db.session.refresh(draft)
     assert draft.status == ReportStatus.DIAJUKAN and versions[1].data == report.data
 
@@ -227,4 +246,7 @@ def test_preview_scores_the_unsaved_section_over_the_draft(client, pengurus):
 
 def test_edit_rules_are_published_as_json(client):
     data = client.get("/api/v1/edit-rules").get_json()
-    assert "jumlah_aset" in {r["code"] for r in data["rules"]}
+    rules = {r["code"]: r for r in data["rules"]}
+    assert "jumlah_aset" in rules
+    assert rules["kuesioner_lengkap"]["kind"] == "validitas"
+    assert "impor massal" in rules["kuesioner_lengkap"]["scope"]

@@ -1,5 +1,6 @@
 """Report drafts, versions and submission: plain functions taking validated data and the actor."""
 
+from collections.abc import Iterable
 from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
@@ -7,15 +8,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from scoring.schema import lalu_twins
-from sikomo import audit, edit_rules
+from sikomo import audit, edit_rules, prior_year
+from sikomo.assessments import is_health_scored
 from sikomo.extensions import db
 from sikomo.models import Attachment, Cooperative, Report, ReportStatus
 
 RAW = "_raw"  # text typed into a field that could not be read yet: kept, never lost
 EXPLANATIONS = "_peringatan"  # {quality rule code: the pengurus's one-line explanation}
-PREFILLED = "_prefilled"  # prior-year keys copied from last year's approved report
-PRIVATE = (RAW, EXPLANATIONS, PREFILLED)
+PREFILLED = "_prefilled"  # prior-year keys copied from the previous tahun buku's report
+SOURCES = "_sumber_lalu"  # {those keys: "dari laporan tahun buku N"}, where each value came from
+PRIVATE = (RAW, EXPLANATIONS, PREFILLED, SOURCES)
 CONFLICT_MESSAGE = (
     "Laporan ini telah diubah di sesi lain sejak halaman ini dibuka. Isian Anda masih di layar "
     "dan belum disimpan: buka ulang halaman untuk melihat versi terbaru, lalu masukkan lagi "
@@ -64,16 +66,23 @@ def previous_approved(cooperative_id: int, tahun_buku: int) -> Report | None:
     )
 
 
-def prior_year_values(cooperative_id: int, tahun_buku: int) -> dict[str, int]:
-    """The `_lalu` twins filled from last year's approved report."""
-    before = previous_approved(cooperative_id, tahun_buku)
-    if before is None:
-        return {}
-    return {
-        twin: before.data[base]
-        for twin, base in lalu_twins().items()
-        if before.data.get(base) is not None
-    }
+def prior_year_values(
+    cooperative_id: int, tahun_buku: int
+) -> tuple[dict[str, int], dict[str, str]]:
+    """A new report's `_lalu` twins from the previous tahun buku's report, and their sources."""
+    return prior_year.fill_from_previous({}, cooperative_id, tahun_buku)
+
+
+def prior_year_marks(
+    data: dict[str, Any], sources: dict[str, str], typed: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The markers of `data` once `sources` were filled in and the keys in `typed` were typed."""
+    typed = set(typed)
+    old_keys = data.get(PREFILLED) if isinstance(data.get(PREFILLED), list) else []
+    old_sources = data.get(SOURCES) if isinstance(data.get(SOURCES), dict) else {}
+    kept = {k: v for k, v in old_sources.items() if k not in typed} | sources
+    keys = {k for k in old_keys if isinstance(k, str) and k not in typed} | set(sources)
+    return {PREFILLED: sorted(keys), SOURCES: dict(sorted(kept.items()))}
 
 
 def start(actor, cooperative: Cooperative, tahun_buku: int) -> Report:
@@ -81,8 +90,8 @@ def start(actor, cooperative: Cooperative, tahun_buku: int) -> Report:
     existing = latest(cooperative.id, tahun_buku)
     if existing is not None:
         return existing
-    prior = prior_year_values(cooperative.id, tahun_buku)
-    data = {"tahun_buku": tahun_buku, **prior, PREFILLED: sorted(prior)}
+    prior, sources = prior_year_values(cooperative.id, tahun_buku)
+    data = {"tahun_buku": tahun_buku, **prior, **prior_year_marks({}, sources)}
     report = Report(cooperative_id=cooperative.id, tahun_buku=tahun_buku, version=1, data=data)
     db.session.add(report)
     db.session.flush()
@@ -113,6 +122,14 @@ def _commit_change(actor, report: Report, action: str, data: dict[str, Any]) -> 
         raise Conflict(CONFLICT_MESSAGE) from None
 
 
+def forget_source(data: dict[str, Any], key: str) -> None:
+    """Drop the prior-year marks of one key (its value no longer comes from last year)."""
+    if isinstance(data.get(SOURCES), dict):
+        data[SOURCES].pop(key, None)
+    if isinstance(data.get(PREFILLED), list) and key in data[PREFILLED]:
+        data[PREFILLED] = [k for k in data[PREFILLED] if k != key]
+
+
 def save_values(
     actor,
     report: Report,
@@ -125,11 +142,15 @@ def save_values(
     data = deepcopy(report.data or {})
     raw = data.get(RAW, {})
     for key, value in values.items():
+        if data.get(key) != value:
+            forget_source(data, key)  # typed over a prefilled figure: it is the pengurus's now
         if value is None:
             data.pop(key, None)
         else:
             data[key] = value
         raw.pop(key, None)
+    for key in unreadable:
+        forget_source(data, key)
     raw.update(unreadable)
     for key in unreadable:
         data.pop(key, None)
@@ -151,8 +172,14 @@ def save_answers(
 
 
 def findings(report: Report) -> list[edit_rules.Finding]:
+    """The edit rules' findings; a health-scored cooperative's questionnaire must be complete."""
     before = previous_approved(report.cooperative_id, report.tahun_buku)
-    return edit_rules.check(report.data or {}, report.tahun_buku, before.data if before else None)
+    data = report.data or {}
+    required = None
+    if is_health_scored(report.cooperative):
+        required = edit_rules.questionnaire_for(data.get("metode"), report.tahun_buku)
+    previous = before.data if before else None
+    return edit_rules.check(data, report.tahun_buku, previous, questionnaire=required)
 
 
 def submit(
@@ -203,6 +230,9 @@ def reopen(actor, report: Report) -> Report:
         db.session.add(Attachment(report_id=draft.id, **_attachment_copy(old)))
     audit.record(actor, "report.new_version", draft, {"from_version": report.version},
                  {"version": draft.version})  # fmt: skip
+    from sikomo.review.corrections import carry_corrections  # the review side owns its records
+
+    carry_corrections(actor, report, draft)  # the pengawas's corrections hold on the new version
     db.session.commit()
     return draft
 

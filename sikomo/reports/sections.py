@@ -1,9 +1,11 @@
 """The report form's sections, derived from the canonical schema."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import scoring
 from scoring.schema import Field, fields
+from sikomo.edit_rules import QUESTIONNAIRE_FORMULAS
 from sikomo.models import Report
 
 OLD_METHOD_UNTIL = 2020  # tahun buku scored by Perdep 06/2016; its extra inputs are asked then
@@ -21,7 +23,7 @@ SECTIONS = (
     Section("identitas", "Identitas & RAT", (("identitas", "Rapat Anggota Tahunan"),),
             "Tanggal RAT yang mengesahkan laporan ini. Kosongkan bila RAT belum diadakan."),
     Section("neraca", "Neraca", (("aset", "Aset"), ("kewajiban", "Kewajiban"), ("ekuitas", "Ekuitas")),
-            "Posisi akhir tahun buku; kolom tahun lalu diisi dari laporan yang telah disetujui."),
+            "Posisi akhir tahun buku; kolom tahun lalu yang kosong diisi dari laporan tahun buku sebelumnya."),
     Section("hasil-usaha", "Perhitungan hasil usaha", (("hasil_usaha", "Perhitungan hasil usaha"),),
             "Pendapatan, beban dan SHU tahun buku. SHU boleh negatif bila rugi."),
     Section("anggota", "Anggota & volume usaha", (("anggota", "Anggota dan usaha"),)),
@@ -74,7 +76,12 @@ def amount_keys(sec: Section) -> list[str]:
 
 
 def ruleset_for_report(report: Report) -> scoring.Ruleset:
-    return scoring.ruleset_for(None, report.tahun_buku)
+    """The method the engine and the edit rules use: the report's `metode`, else its year's."""
+    metode = (report.data or {}).get("metode")
+    try:
+        return scoring.ruleset_for(metode if isinstance(metode, str) else None, report.tahun_buku)
+    except scoring.MethodError:
+        return scoring.ruleset_for(None, report.tahun_buku)
 
 
 def questionnaire(report: Report) -> list[tuple[scoring.ruleset.Indicator, list]]:
@@ -83,5 +90,38 @@ def questionnaire(report: Report) -> list[tuple[scoring.ruleset.Indicator, list]
     return [
         (ind, list(ind.items))
         for ind in rs.indicators
-        if ind.enabled and ind.formula in ("questionnaire", "item_count")
+        if ind.enabled and ind.formula in QUESTIONNAIRE_FORMULAS
     ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many of a questionnaire part's items are answered."""
+
+    answered: int
+    total: int
+
+    @property
+    def open(self) -> int:
+        return self.total - self.answered
+
+
+def questionnaire_groups(report: Report, is_answered: Callable[[str], bool]) -> list[dict]:
+    """The questionnaire by component (group), each indicator and item marked answered or not."""
+    rs = ruleset_for_report(report)
+    groups: dict[str, list[dict]] = {}
+    for ind, items in questionnaire(report):
+        rows = [{"item": item, "answered": is_answered(item.code)} for item in items]
+        done = sum(r["answered"] for r in rows)
+        entry = {"indicator": ind, "items": rows, "progress": Progress(done, len(rows))}
+        groups.setdefault(ind.component, []).append(entry)
+    return [
+        {"code": component, "label": rs.components.get(component, component),
+         "indicators": entries, "progress": _sum_progress(e["progress"] for e in entries)}
+        for component, entries in groups.items()
+    ]  # fmt: skip
+
+
+def _sum_progress(parts: Iterable[Progress]) -> Progress:
+    parts = list(parts)
+    return Progress(sum(p.answered for p in parts), sum(p.total for p in parts))

@@ -5,9 +5,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from scoring import ScoringError
+from sikomo import edit_rules
 from sikomo.assessments import is_health_scored, run_engine
 from sikomo.auth.access import STAFF, roles_required
 from sikomo.extensions import db
+from sikomo.format import angka
 from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus, Role
 from sikomo.reports import bp, excel
 from sikomo.reports import operations as ops
@@ -20,7 +22,14 @@ from sikomo.reports.forms import (
     questionnaire_form,
     section_form,
 )
-from sikomo.reports.sections import group_fields, questionnaire, section, sections_for
+from sikomo.reports.sections import (
+    group_fields,
+    questionnaire,
+    questionnaire_groups,
+    section,
+    sections_for,
+)
+from sikomo.review.values import engine_score, predikat_label
 
 ALL_ROLES = (Role.PENGURUS, *STAFF)
 
@@ -102,17 +111,28 @@ def preview_of(report: Report, data: dict | None = None) -> dict | None:
     scored = [i for i in result.indicators if i.status == "ok" and i.skor is not None]
     weakest = sorted(scored, key=lambda i: (i.skor / i.max_skor, i.code))[:5]
     return {
-        "total": result.total,
-        "predikat": result.predikat,
-        "predikat_label": result.predikat_label,
-        "provisional": result.provisional,
+        **score_of(result),
         "scored": result.indicators_scored,
         "defined": result.indicators_defined,
+        "reasons": list(getattr(result, "provisional_reasons", ())),
         "weakest": [
             {"name": i.name, "ratio": i.ratio, "kategori": i.kategori, "nilai": i.nilai}
             for i in weakest
         ],
     }
+
+
+def score_of(result) -> dict:
+    """Total and predikat when complete; otherwise no total, only the range (decisions.md 8)."""
+    score = engine_score(result)
+    if score.complete:
+        text = f"Skor {angka(score.total, 2)} — {predikat_label(score.predikat)}"
+    elif score.has_range:
+        text = score.range_text().replace("sementara", "Sementara:", 1)
+    else:
+        text = "Sementara: belum dapat dinilai"
+    return {"text": text, "predikat_label": predikat_label(score.predikat) if score.complete else text,
+            **score.to_json(), "provisional": score.provisional}  # fmt: skip
 
 
 def section_context(report: Report, slug: str, form=None) -> dict:
@@ -123,11 +143,13 @@ def section_context(report: Report, slug: str, form=None) -> dict:
     if form is None:
         form = build_form(report, current)
     editable = current_user.role == Role.PENGURUS and report.status == ReportStatus.DRAF
+    chosen = {f.name for f in form if f.data in ("ya", "tidak")}  # answers as the screen shows
     return dict(
         report=report, sections=sections, current=current, form=form, editable=editable,
         preview=preview_of(report), raw=(report.data or {}).get(ops.RAW, {}),
         prefilled=set((report.data or {}).get(ops.PREFILLED, [])),
-        questionnaire=questionnaire(report) if current.slug == "kuesioner" else [],
+        questionnaire=questionnaire_groups(report, lambda code: item_field_name(code) in chosen)
+        if current.slug == "kuesioner" else [],
         item_field_name=item_field_name, upload_form=AttachmentForm(),
         group_keys=lambda name: {f.key for f in group_fields(name)},
     )  # fmt: skip
@@ -263,16 +285,19 @@ def return_note(report: Report) -> str | None:
     return None
 
 
-@bp.route("/<int:report_id>/ajukan", methods=["POST"])
+@bp.route("/<int:report_id>/ajukan", methods=["GET", "POST"])
 @roles_required(Role.PENGURUS)
 def submit(report_id: int):
+    """Ajukan in two steps: the checks (explanations kept), then the confirmed POST submits."""
     report = own_report_or_404(report_id)
-    form = SubmitForm()
-    explanations = {k.removeprefix("penjelasan_"): v for k, v in request.form.items()
-                    if k.startswith("penjelasan_")}  # fmt: skip
-    if not form.validate_on_submit():
+    if request.method == "GET":
+        return confirmation(report)
+    if not SubmitForm().validate_on_submit():
         abort(400)
+    explanations = {**stored_explanations(report), **typed_explanations()}
     try:
+        if request.form.get("konfirmasi") != "ya":
+            return check_before_confirming(report, explanations)
         ops.submit(current_user, report, explanations, expected_version())
     except ops.SubmitBlocked:
         flash("Laporan belum dapat diajukan: perbaiki isian yang ditandai dan beri penjelasan untuk "
@@ -281,16 +306,59 @@ def submit(report_id: int):
         return render_template("reports/summary.html", **context), 422
     except ops.Conflict as exc:
         flash(str(exc), "error")
-        return render_template(
-            "reports/summary.html", **summary_context(report, form, explanations)
-        ), 409
+        context = summary_context(report, SubmitForm(), explanations)
+        return render_template("reports/summary.html", **context), 409
     except ops.NotEditable as exc:
         flash(sentence(exc), "error")
         return redirect(url_for("reports.summary", report_id=report.id))
-    flash(
-        f"Laporan tahun buku {report.tahun_buku} versi {report.version} telah diajukan.", "success"
-    )
+    flash(f"Laporan tahun buku {report.tahun_buku} versi {report.version} telah diajukan.",
+          "success")  # fmt: skip
     return redirect(url_for("reports.summary", report_id=report.id))
+
+
+def confirmation(report: Report):
+    """The last step before Ajukan: what submitting means, and the engine's score."""
+    explanations, found = stored_explanations(report), ops.findings(report)
+    if report.status != ReportStatus.DRAF:
+        flash(f"Versi ini berstatus {report.status.label.lower()} dan tidak diajukan lagi.", "info")
+        return redirect(url_for("reports.summary", report_id=report.id))
+    if not ready(report, found, explanations):
+        flash("Laporan belum dapat diajukan: perbaiki isian yang ditandai dan beri penjelasan "
+              "untuk setiap peringatan.", "error")  # fmt: skip
+        return redirect(url_for("reports.summary", report_id=report.id))
+    warnings = [(f.message, explanations[f.rule]) for f in found if f.kind == edit_rules.QUALITY]
+    return render_template("reports/confirm.html", report=report, preview=preview_of(report),
+                           form=SubmitForm(version_id=report.version_id), warnings=warnings)  # fmt: skip
+
+
+def check_before_confirming(report: Report, explanations: dict[str, str]):
+    """Keep the explanations as typed (nothing is lost); then confirm, unless something blocks."""
+    if report.status != ReportStatus.DRAF:
+        raise ops.NotEditable("laporan ini sudah diajukan atau disetujui dan tidak dapat diubah")
+    found = ops.findings(report)
+    quality = {f.rule for f in found if f.kind == edit_rules.QUALITY}
+    kept = {r: t.strip() for r, t in explanations.items() if r in quality and t.strip()}
+    if kept != stored_explanations(report):
+        ops.save_values(current_user, report, {ops.EXPLANATIONS: kept}, {}, expected_version())
+    if not ready(report, found, kept):
+        raise ops.SubmitBlocked(found, (report.data or {}).get(ops.RAW, {}))
+    return redirect(url_for("reports.submit", report_id=report.id), 303)
+
+
+def typed_explanations() -> dict[str, str]:
+    return {k.removeprefix("penjelasan_"): v for k, v in request.form.items()
+            if k.startswith("penjelasan_")}  # fmt: skip
+
+
+def stored_explanations(report: Report) -> dict[str, str]:
+    stored = (report.data or {}).get(ops.EXPLANATIONS)
+    stored = stored if isinstance(stored, dict) else {}
+    return {k: v for k, v in stored.items() if isinstance(v, str)}
+
+
+def ready(report: Report, found: list, explanations: dict[str, str]) -> bool:
+    """No unreadable text, no validity finding, and every warning explained."""
+    return not (report.data or {}).get(ops.RAW) and edit_rules.can_submit(found, explanations)
 
 
 @bp.route("/<int:report_id>/perbaiki", methods=["POST"])

@@ -110,10 +110,14 @@ def pengurus_submits(page, base: str) -> None:
         closed.first.click()  # open every indicator's items, as a person would
     for radio in page.locator("input[type=radio][value=ya]").all():
         radio.check()
-    page.click("text=Simpan & lanjut")
+    page.click("text=Simpan draf")
+    assert page.locator("text=Semua butir sudah dijawab.").is_visible()
     page.click("text=Ringkasan")
     assert page.locator("text=Semua pemeriksaan terpenuhi.").is_visible()
-    page.click("text=Ajukan laporan")
+    page.click("button:text-is('Ajukan laporan')")
+    assert page.locator("text=Langkah ini tidak dapat dibatalkan.").is_visible()
+    assert page.locator(".confirm-score", has_text="Skor ").is_visible()
+    page.click("button:text-is('Ya, ajukan laporan')")
     assert page.locator("text=telah diajukan").is_visible()
     log_out(page)
 

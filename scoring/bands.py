@@ -141,7 +141,7 @@ class BandTable:
     def next_better(self, x: float) -> dict[str, object] | None:
         """Return the nearest ratio value at which x would fall into a better band, if any."""
         current = self.bands[self.index(x)]
-        best: tuple[float, Band, float, bool] | None = None
+        best: tuple[float, Band, float, bool, bool] | None = None
         for band in self.bands:
             if not self.is_better(band.nilai, current.nilai):
                 continue
@@ -151,14 +151,14 @@ class BandTable:
             )
             distance = abs(target - x)
             if best is None or distance < best[0]:
-                best = (distance, band, target, closed)
+                best = (distance, band, target, closed, above)
         if best is None:
             return None
-        _, band, target, closed = best
+        _, band, target, closed, above = best
         return {
             "target": target,
             "inclusive": closed,
-            "direction": "naik" if target > x else "turun",
+            "direction": "naik" if above else "turun",  # also when x sits on an open edge
             "band": band.label,
             "nilai": band.nilai,
         }

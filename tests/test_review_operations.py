@@ -41,7 +41,7 @@ def test_approving_keeps_the_engines_predikat_and_numbers_a_certificate(pengawas
     assert report.status == ReportStatus.DISETUJUI and report.approved_at is not None
     assert row.status == AssessmentStatus.APPROVED and row.decided_by_id == pengawas.id
     assert row.predikat == row.engine_predikat == Predikat.SEHAT
-    assert float(row.total_score) == 92.22 and row.justification is None
+    assert float(row.total_score) == 92.19 and row.justification is None
     assert row.ruleset_id == "permenkop_9_2020" and row.ruleset_hash.startswith("sha256:")
     assert row.result["indicators"] and row.result["koreksi_pengawas"] == {}
     assert re.fullmatch(rf"SKK/{row.decided_at.year}/{row.id:05d}", row.certificate_number)
@@ -99,16 +99,33 @@ def test_a_correction_keeps_both_answers_and_changes_the_score(pengawas, make_su
     assert report.data == original  # the pengurus's answers and figures are untouched
     assert ops.pengawas_answers(report) == corrected
     result = ops.live_result(report)
-    assert (result.total, result.predikat) == (69.72, "cukup_sehat")
+    assert (result.total, result.predikat) == (69.69, "cukup_sehat")
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "review.answers")
     ).one()
-    assert event.before == {"answers_pengawas": {}, "total": 92.22, "predikat": "sehat"}
-    assert event.after["total"] == 69.72 and event.after["answers_pengawas"] == corrected
+    assert event.before == {
+        "answers_pengawas": {},
+        "correction_notes": {},
+        "total": 92.19,
+        "predikat": "sehat",
+    }
+    assert event.after["total"] == 69.69 and event.after["answers_pengawas"] == corrected
+    first = tk_items(report)[0]
+    assert event.after["correction_notes"][first] == {
+        "note": "",
+        "from_version": None,
+        "pengurus_before": True,
+    }
     row = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     assert row.predikat == Predikat.CUKUP_SEHAT
-    first = tk_items(report)[0]
-    assert row.result["koreksi_pengawas"][first] == {"pengurus": True, "pengawas": False}
+    assert row.result["koreksi_pengawas"][first] == {
+        "pengurus": True,
+        "pengawas": False,
+        "note": "",
+        "from_version": None,
+        "pengurus_before": True,
+        "konflik": False,
+    }
 
 
 @pytest.mark.parametrize(

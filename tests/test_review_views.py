@@ -36,9 +36,9 @@ def test_the_review_page_explains_the_score_beside_last_year(
     report = make_submitted(coop)
     body = page(log_in(client, pengawas), report)
     for text in (
-        "92,22",  # total
+        "92,19",  # total
         "Rentabilitas aset (ROA)",  # indicator
-        "shu_setelah_pajak: Rp 296.000.000",  # inputs
+        "SHU setelah pajak: Rp 296.000.000",  # inputs, by their labels
         "3,52",  # ratio
         "[3, 5)",  # band with its edges
         "naik 1,48 poin ke ≥ 5,00",  # distance to the next band
@@ -60,7 +60,7 @@ def test_a_correction_posted_by_the_pengawas_updates_the_score(client, pengawas,
     response = client.post(f"/penilaian/laporan/{report.id}/jawaban", data=form)
     assert response.status_code == 302
     body = page(client, report)
-    assert "69,72" in body and "Cukup Sehat" in body and "Koreksi jawaban tersimpan" in body
+    assert "69,69" in body and "Cukup Sehat" in body and "Koreksi jawaban tersimpan" in body
     db.session.refresh(report)
     assert report.data == figures  # a pengawas never edits the pengurus's figures or answers
 
@@ -136,7 +136,7 @@ def test_the_certificate_prints_everything_that_identifies_the_decision(
         "KSP Sejahtera Mojosari",
         "3516000000000042",
         "Tahun buku</th><td>2025",
-        "92,22",
+        "92,19",
         "Sehat",
         f"Ditetapkan pada {row.decided_at.day} ",
         pengawas.name,
@@ -175,3 +175,131 @@ def test_the_certificate_downloads_as_a_pdf(client, pengawas, make_submitted):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert row.certificate_number.replace("/", "-") in response.headers["Content-Disposition"]
+
+
+# --- Assessment integrity on the review page ---------------------------------------------------
+ITEM = "tk.prinsip.sukarela.1"
+NOTE = "Berita acara menunjukkan calon anggota ditolak tanpa alasan."
+LONG_TERM = "kewajiban_jangka_panjang_ekuitas"
+
+
+def test_a_provisional_result_is_shown_as_its_range_never_the_upper_end_alone(
+    client, pengawas, make_submitted
+):
+    report = make_submitted(answers={})
+    body = page(log_in(client, pengawas), report)
+    assert "Sementara: antara" in body and "Dalam Pengawasan (60,12)" in body
+    assert "Sehat (92,19)" in body
+    assert '<p class="big">92,19</p>' not in body  # the upper end is never the headline
+    assert "Yang belum lengkap (34)" in body
+    assert f'href="#butir-{ITEM}"' in body and f'id="butir-{ITEM}"' in body
+    assert "Setujui belum tersedia" in body
+    assert '<input disabled id="keputusan-0"' in body  # Setujui cannot be chosen
+
+
+def test_a_missing_data_indicator_offers_the_tidak_berlaku_form_and_shows_the_reason(
+    client, pengawas, make_submitted
+):
+    report = make_submitted(pinjaman_bank_jangka_panjang=None)
+    body = page(log_in(client, pengawas), report)
+    assert f'href="#indikator-{LONG_TERM}"' in body and f'id="indikator-{LONG_TERM}"' in body
+    assert "Pinjaman bank jangka panjang" in body  # the missing field by its label
+    assert f'name="indikator" value="{LONG_TERM}"' in body
+    reason = "USP ini tidak memiliki kewajiban jangka panjang sama sekali."
+    data = {"version_id": report.version_id, "indikator": LONG_TERM, "alasan": reason}
+    response = client.post(f"/penilaian/laporan/{report.id}/tidak-berlaku", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(LONG_TERM)
+    body = page(client, report)
+    assert "Tidak berlaku (ditetapkan pengawas)</em>: " + reason in body
+    assert "Cabut penetapan tidak berlaku" in body and "Setujui belum tersedia" not in body
+    db.session.refresh(report)
+    data = {"version_id": report.version_id, "indikator": LONG_TERM}
+    response = client.post(f"/penilaian/laporan/{report.id}/tidak-berlaku/cabut", data=data)
+    assert response.status_code == 302
+    assert "Setujui belum tersedia" in page(client, report)
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "status", "message"),
+    [
+        ("tidak-berlaku", {"indikator": "total_aset", "alasan": "x" * 20}, 422, "tidak dikenal"),
+        ("tidak-berlaku", {"indikator": LONG_TERM, "alasan": ""}, 422, "wajib diisi"),
+        ("tidak-berlaku", {"indikator": LONG_TERM, "alasan": "x" * 600}, 422, "500"),
+        ("tidak-berlaku", {"indikator": LONG_TERM, "alasan": "pendek"}, 422, "minimal 10"),
+        ("tidak-berlaku/cabut", {"indikator": LONG_TERM}, 422, "tidak sedang ditetapkan"),
+        ("konflik", {"butir": ITEM, "keputusan": "hapus"}, 400, "Pilih"),
+        ("konflik", {"butir": ITEM, "keputusan": "terima"}, 422, "Tidak ada konflik"),
+        ("jawaban", {f"jawaban-{ITEM}": "tidak", f"catatan-{ITEM}": "x" * 600}, 422, "terlalu"),
+    ],
+)
+def test_bad_review_input_is_refused_with_a_message_never_a_server_error(
+    client, pengawas, make_submitted, url, data, status, message
+):
+    report = make_submitted(pinjaman_bank_jangka_panjang=None)
+    log_in(client, pengawas)
+    response = client.post(
+        f"/penilaian/laporan/{report.id}/{url}", data={"version_id": report.version_id, **data}
+    )
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+NEW_FORMS = ["tidak-berlaku", "tidak-berlaku/cabut", "konflik"]
+
+
+@pytest.mark.parametrize("url", NEW_FORMS)
+def test_only_a_pengawas_may_post_the_new_review_forms(client, make_user, make_submitted, url):
+    report = make_submitted()
+    log_in(client, make_user(Role.DINAS))
+    assert client.post(f"/penilaian/laporan/{report.id}/{url}").status_code == 403
+
+
+@pytest.mark.parametrize("url", NEW_FORMS)
+def test_the_new_review_forms_need_the_current_version(client, pengawas, make_submitted, url):
+    report = make_submitted()
+    log_in(client, pengawas)
+    assert client.post(f"/penilaian/laporan/{report.id}/{url}").status_code in (400, 422)
+    stale = {"version_id": report.version_id + 5, "indikator": LONG_TERM, "butir": ITEM,
+             "keputusan": "terima", "alasan": "Alasan yang cukup panjang."}  # fmt: skip
+    response = client.post(f"/penilaian/laporan/{report.id}/{url}", data=stale)
+    assert response.status_code == 409
+
+
+def test_a_correction_note_is_saved_and_shown_beside_the_answer(client, pengawas, make_submitted):
+    report = make_submitted()
+    log_in(client, pengawas)
+    form = {"version_id": report.version_id, f"jawaban-{ITEM}": "tidak", f"catatan-{ITEM}": NOTE}
+    assert client.post(f"/penilaian/laporan/{report.id}/jawaban", data=form).status_code == 302
+    db.session.refresh(report)
+    assert report.review.correction_notes[ITEM]["note"] == NOTE
+    assert f'value="{NOTE}"' in page(client, report)
+
+
+def test_a_conflict_is_shown_with_both_answers_the_note_and_two_buttons(
+    client, pengawas, make_user, make_cooperative, make_submitted
+):
+    from sikomo.reports import operations as reports
+    from tests.conftest import all_answers
+
+    coop = make_cooperative("KSP Jujur Makmur")
+    pengurus = make_user(Role.PENGURUS, email="pengurus@contoh.test", cooperative=coop)
+    answers = all_answers()
+    del answers[ITEM]
+    first = make_submitted(coop, answers=answers)
+    ops.correct_answers(pengawas, first, {ITEM: False}, first.version_id, {ITEM: NOTE})
+    ops.decide(pengawas, first, ops.Decision(ops.KEMBALIKAN, first.version_id, note="Periksa." * 2))
+    draft = reports.reopen(pengurus, first)
+    reports.save_answers(pengurus, draft, {ITEM: True}, draft.version_id)
+    draft.status = ReportStatus.DIAJUKAN
+    db.session.commit()
+    body = page(log_in(client, pengawas), draft)
+    assert "Konflik jawaban (1)" in body and NOTE in body
+    assert "Jawaban pengurus sekarang: <strong>Ya</strong>" in body
+    assert "koreksi pengawas dari versi 1: <strong>Tidak</strong>" in body
+    assert 'value="pertahankan"' in body and 'value="terima"' in body
+    assert "Setujui belum tersedia" in body and "1 konflik jawaban" in body
+    data = {"version_id": draft.version_id, "butir": ITEM, "keputusan": "pertahankan"}
+    response = client.post(f"/penilaian/laporan/{draft.id}/konflik", data=data)
+    assert response.status_code == 302
+    body = page(client, draft)
+    assert "Konflik jawaban" not in body and "Setujui belum tersedia" not in body

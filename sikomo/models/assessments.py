@@ -4,9 +4,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sikomo.models.base import AssessmentStatus, Jenis, JSONType, Method, Predikat, str_enum, utcnow
-from sikomo.models.register import User
-from sikomo.models.reports import Report
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -22,6 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sikomo.extensions import db
+from sikomo.models.base import AssessmentStatus, Jenis, JSONType, Method, Predikat, str_enum, utcnow
+from sikomo.models.register import User
+from sikomo.models.reports import Report
 
 
 class Assessment(db.Model):

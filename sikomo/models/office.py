@@ -5,12 +5,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sikomo.models.base import (
-    JSONType,
-    str_enum,
-    utcnow,
-)
-from sikomo.models.register import User
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -24,6 +18,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sikomo.extensions import db
+from sikomo.models.base import (
+    JSONType,
+    str_enum,
+    utcnow,
+)
+from sikomo.models.register import User
 
 
 class AuditEvent(db.Model):

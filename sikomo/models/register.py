@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sikomo.models.base import Jenis, JSONType, Role, str_enum, utcnow
 from sqlalchemy import (
     Boolean,
     Date,
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from sikomo.extensions import db
+from sikomo.models.base import Jenis, JSONType, Role, str_enum, utcnow
 
 if TYPE_CHECKING:  # string annotations, resolved by the mapper registry
     from sikomo.models.reports import Report

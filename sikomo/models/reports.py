@@ -4,8 +4,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sikomo.models.base import COUNTED_REPORT_STATUSES, JSONType, ReportStatus, str_enum, utcnow
-from sikomo.models.register import Cooperative, User
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -30,6 +28,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sikomo.extensions import db
+from sikomo.models.base import COUNTED_REPORT_STATUSES, JSONType, ReportStatus, str_enum, utcnow
+from sikomo.models.register import Cooperative, User
 
 if TYPE_CHECKING:  # string annotations, resolved by the mapper registry
     from sikomo.models.assessments import Assessment
@@ -225,12 +225,19 @@ class Review(db.Model):
 
     `answers_pengawas` holds only the questionnaire answers a pengawas corrected ({item_code: bool});
     the pengurus's answers stay untouched in `report.data["kuesioner"]`, and the live score merges
-    the two (the pengawas's answer wins). The decision itself is an Assessment row.
+    the two (the pengawas's answer wins, unless the pengurus changed the item since: a conflict).
+    `correction_notes` keeps, per corrected item, the pengawas's note, the version the correction
+    was carried from (None when made on this version) and the pengurus's answer at that time.
+    `not_applicable` holds the indicators the pengawas confirmed *tidak berlaku*, with the reason.
+    The decision itself is an Assessment row.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), unique=True)
     answers_pengawas: Mapped[dict[str, bool]] = mapped_column(JSONType, default=dict)
+    # {item_code: {"note": str, "from_version": int | None, "pengurus_before": bool | None}}
+    correction_notes: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSONType, default=dict)
+    not_applicable: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

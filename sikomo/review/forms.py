@@ -1,10 +1,19 @@
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from sikomo.forms import Form
 from sikomo.models import Predikat
-from sikomo.review.operations import KEMBALIKAN, SESUAIKAN, SETUJUI, Decision
+from sikomo.review.corrections import ACCEPT, KEEP
+from sikomo.review.operations import KEMBALIKAN, MAX_TEXT, SESUAIKAN, SETUJUI, Decision
 from sikomo.review.values import PREDIKAT_LABELS
 
 ANSWER_CHOICES = {"": None, "ya": True, "tidak": False}
@@ -51,3 +60,39 @@ class AnswersForm(Form):
 def answers_from(formdata, codes) -> dict[str, bool | None]:
     """One select per item named `jawaban-<code>`: '' follows the pengurus, 'ya' / 'tidak' correct."""
     return {code: ANSWER_CHOICES.get(formdata.get(f"jawaban-{code}", "")) for code in codes}
+
+
+def notes_from(formdata, codes) -> dict[str, str]:
+    """The note typed beside each item (`catatan-<code>`); items without the field are left out."""
+    return {code: formdata[f"catatan-{code}"] for code in codes if f"catatan-{code}" in formdata}
+
+
+class NotApplicableForm(Form):
+    """Confirm one indicator *tidak berlaku* for this cooperative, with the reason."""
+
+    version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    indikator = HiddenField(validators=[DataRequired(), Length(max=100)])
+    alasan = TextAreaField(
+        "Alasan tidak berlaku (wajib)",
+        validators=[
+            DataRequired("Alasan tidak berlaku wajib diisi."),
+            Length(
+                max=MAX_TEXT, message=f"Alasan terlalu panjang (paling banyak {MAX_TEXT} karakter)."
+            ),
+        ],
+    )
+    submit = SubmitField("Tetapkan tidak berlaku")
+
+
+class WithdrawForm(Form):
+    version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    indikator = HiddenField(validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField("Cabut penetapan")
+
+
+class ConflictForm(Form):
+    """Settle a conflict: keep the pengawas's correction or accept the pengurus's new answer."""
+
+    version_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    butir = HiddenField(validators=[DataRequired(), Length(max=100)])
+    keputusan = HiddenField(validators=[AnyOf((KEEP, ACCEPT))])

@@ -1,8 +1,10 @@
-"""Review services: correct questionnaire answers and decide on a submitted report (audited).
+"""Review services: correct answers, confirm *tidak berlaku*, decide on a submitted report.
 
 Each public function takes validated data and the acting user, records one audit event per state
 change with before and after, and commits once. A stale `version_id` (another pengawas acted first)
 raises ReviewConflict before anything is written; a race lost at commit time does the same.
+Plain *Setujui* needs a complete result (decisions.md D8); an adjusted approval of a provisional
+one may not rise above the best the blanks could give (`predikat_max`).
 """
 
 from contextlib import contextmanager
@@ -16,8 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 import scoring
 from scoring.schema import KUESIONER
 from sikomo import audit
-from sikomo.assessments import is_health_scored, new_assessment, run_engine
+from sikomo.assessments import LOOK_UP, is_health_scored, new_assessment, run_engine
 from sikomo.extensions import db
+from sikomo.format import angka
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -27,6 +30,17 @@ from sikomo.models import (
     ReportStatus,
     Review,
 )
+from sikomo.review.answers import (
+    conflicts,
+    correction_notes,
+    correction_record,
+    merged_answers,
+    not_applicable,
+    pengawas_answers,
+    pengurus_answers,
+    ruleset_of,
+)
+from sikomo.review.values import engine_score, is_worse, predikat_label
 
 CONFLICT_MESSAGE = (
     "Laporan ini telah diubah oleh pengguna lain sejak halaman ini dibuka. Tidak ada yang "
@@ -34,6 +48,7 @@ CONFLICT_MESSAGE = (
 )
 MIN_JUSTIFICATION = 20
 MIN_NOTE = 10
+MAX_TEXT = 500  # a correction note or a tidak-berlaku reason
 SETUJUI, SESUAIKAN, KEMBALIKAN = "setujui", "sesuaikan", "kembalikan"
 DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
 
@@ -56,30 +71,38 @@ class Decision:
     note: str = ""
 
 
-def pengurus_answers(report: Report) -> dict[str, bool]:
-    return dict((report.data or {}).get(KUESIONER) or {})
-
-
-def pengawas_answers(report: Report) -> dict[str, bool]:
-    return dict(report.review.answers_pengawas or {}) if report.review else {}
-
-
 def merged_data(report: Report) -> dict[str, Any]:
-    """The report's data with the pengawas's corrected answers laid over the pengurus's."""
+    """The report's data with the pengawas's corrections laid over the pengurus's answers."""
     data = dict(report.data or {})
-    data[KUESIONER] = pengurus_answers(report) | pengawas_answers(report)
+    data[KUESIONER] = merged_answers(report)
     return data
 
 
-def live_result(report: Report) -> scoring.Assessment | None:
-    """The engine's result with the pengawas's corrections; None for a cooperative not scored."""
+def live_result(report: Report, previous=LOOK_UP) -> scoring.Assessment | None:
+    """The engine's result with the pengawas's corrections and *tidak berlaku* confirmations.
+
+    None for a cooperative that is not health-scored; a ScoringError when the data is refused.
+    `previous`: last tahun buku's report, when the caller fetched it with others.
+    """
     if not is_health_scored(report.cooperative):
         return None
-    return run_engine(report, merged_data(report))
+    return run_engine(report, merged_data(report), not_applicable(report) or None, previous)
+
+
+def ruleset_or_error(report: Report) -> scoring.Ruleset:
+    try:
+        return ruleset_of(report)
+    except scoring.ScoringError as exc:
+        raise ReviewError(f"Laporan tidak dapat dinilai: {exc}") from exc
 
 
 def item_codes(report: Report) -> frozenset[str]:
-    return scoring.ruleset_for(None, report.tahun_buku).item_codes
+    return ruleset_or_error(report).item_codes
+
+
+def scored_indicators(report: Report) -> dict[str, str]:
+    """The indicators the ruleset scores (the ones a pengawas may confirm tidak berlaku)."""
+    return {i.code: i.name for i in ruleset_or_error(report).indicators if i.enabled}
 
 
 def check_version(report: Report, version_id: int | None) -> None:
@@ -108,42 +131,79 @@ def commit_or_conflict() -> None:
 
 
 def score_summary(report: Report) -> dict[str, Any]:
-    result = live_result(report)
+    """The live total and predikat for the audit trail; the range too while provisional."""
+    try:
+        result = live_result(report)
+    except scoring.ScoringError as exc:
+        return {"galat": str(exc)}
     if result is None:
         return {}
-    return {"total": result.total, "predikat": result.predikat}
+    summary: dict[str, Any] = {"total": result.total, "predikat": result.predikat}
+    if result.provisional:
+        summary |= {"total_min": result.total_min, "total_max": result.total_max}
+    return summary
+
+
+def review_of(actor, report: Report) -> Review:
+    """The report's Review row (created on first use), stamped with the acting pengawas."""
+    review = report.review
+    if review is None:
+        review = Review(answers_pengawas={}, correction_notes={}, not_applicable={})
+        db.session.add(review)
+        report.review = review
+    review.updated_by_id = getattr(actor, "id", None)
+    report.updated_at = datetime.now(UTC)  # bumps version_id: stale forms now conflict
+    return review
+
+
+def clean_text(text: str | None, what: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) > MAX_TEXT:
+        raise ReviewError(f"{what} terlalu panjang (paling banyak {MAX_TEXT} karakter).")
+    return text
 
 
 def correct_answers(
-    actor, report: Report, answers: dict[str, bool | None], version_id: int
+    actor,
+    report: Report,
+    answers: dict[str, bool | None],
+    version_id: int,
+    notes: dict[str, str] | None = None,
 ) -> bool:
-    """Replace the pengawas's corrections (None = follow the pengurus); False when nothing changed."""
+    """Replace the pengawas's corrections (None = follow the pengurus), each with an optional note.
+
+    A correction left as it was keeps its record (note, origin, the pengurus's answer then) unless
+    `notes` gives it a new note; a new or changed one records the pengurus's answer now.
+    False when nothing changed.
+    """
     check_version(report, version_id)
     check_reviewable(report)
-    unknown = sorted(set(answers) - item_codes(report))
+    unknown = sorted((set(answers) | set(notes or {})) - item_codes(report))
     if unknown:
         raise ReviewError(f"Butir kuesioner tidak dikenal: {', '.join(unknown)}")
-    given = pengurus_answers(report)
+    typed = {k: clean_text(v, "Catatan koreksi") for k, v in (notes or {}).items()}
+    given, before, notes_before = (
+        pengurus_answers(report),
+        pengawas_answers(report),
+        correction_notes(report),
+    )
     new = {k: v for k, v in sorted(answers.items()) if v is not None and given.get(k) != v}
-    before = pengawas_answers(report)
-    if new == before:
+    new_notes = {}
+    for code, answer in new.items():
+        unchanged = before.get(code) == answer
+        entry, note = notes_before.get(code) if unchanged else None, typed.get(code)
+        if entry is None and unchanged and not note:
+            continue  # a correction made before notes existed stays as it was
+        entry = entry or {"note": "", "from_version": None, "pengurus_before": given.get(code)}
+        new_notes[code] = entry | ({"note": note} if note is not None else {})
+    if new == before and new_notes == {k: v for k, v in notes_before.items() if k in before}:
         return False
     score_before = score_summary(report)
-    review = report.review
-    if review is None:
-        review = Review()
-        db.session.add(review)
-        report.review = review
-    review.answers_pengawas = new
-    review.updated_by_id = getattr(actor, "id", None)
-    report.updated_at = datetime.now(UTC)  # bumps version_id: stale forms now conflict
-    audit.record(
-        actor,
-        "review.answers",
-        report,
-        {"answers_pengawas": before, **score_before},
-        {"answers_pengawas": new, **score_summary(report)},
-    )
+    review = review_of(actor, report)
+    review.answers_pengawas, review.correction_notes = new, new_notes
+    audit.record(actor, "review.answers", report,
+                 {"answers_pengawas": before, "correction_notes": notes_before, **score_before},
+                 {"answers_pengawas": new, "correction_notes": new_notes, **score_summary(report)})  # fmt: skip
     commit_or_conflict()
     return True
 
@@ -209,12 +269,15 @@ def refuse_adjustment(decision: Decision) -> None:
 
 
 def approved_assessment(actor, report: Report, decision: Decision, now: datetime) -> Assessment:
-    result = live_result(report)
-    engine = Predikat(result.predikat) if result.predikat else None
-    predikat, justification = chosen_predikat(decision, engine)
+    try:
+        result = live_result(report)
+    except scoring.ScoringError as exc:
+        raise ReviewError(f"Laporan tidak dapat dinilai: {exc}") from exc
+    assert result is not None  # a health-scored cooperative
+    predikat, justification = chosen_predikat(decision, result, len(conflicts(report)))
     row = new_assessment(report, result, AssessmentStatus.APPROVED)
     db.session.add(row)
-    row.result = row.result | {"koreksi_pengawas": corrections(report)}
+    row.result = row.result | {"koreksi_pengawas": correction_record(report)}
     row.predikat = predikat
     row.justification = justification
     row.decided_by_id = getattr(actor, "id", None)
@@ -222,29 +285,54 @@ def approved_assessment(actor, report: Report, decision: Decision, now: datetime
     return row
 
 
-def chosen_predikat(decision: Decision, engine: Predikat | None) -> tuple[Predikat, str | None]:
+def chosen_predikat(
+    decision: Decision, result: scoring.Assessment, open_conflicts: int = 0
+) -> tuple[Predikat, str | None]:
+    """The predikat to approve: the engine's on a complete result, else a justified adjustment."""
     if decision.kind == SETUJUI:
-        if engine is None:
-            raise ReviewError(
-                "Mesin tidak dapat menghitung predikat; gunakan Setujui dengan penyesuaian."
-            )
-        return engine, None
+        if result.provisional or result.predikat is None:
+            raise ReviewError(provisional_refusal(result, open_conflicts))
+        return Predikat(result.predikat), None
     if decision.predikat is None:
         raise ReviewError("Pilih predikat penyesuaian.")
-    if decision.predikat == engine:
+    if result.complete and decision.predikat == result.predikat:
         raise ReviewError("Predikat penyesuaian sama dengan hasil mesin; gunakan Setujui.")
+    if result.provisional:
+        check_ceiling(decision.predikat, result)
     justification = (decision.justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise ReviewError(f"Alasan penyesuaian wajib diisi (minimal {MIN_JUSTIFICATION} karakter).")
     return decision.predikat, justification
 
 
-def corrections(report: Report) -> dict[str, dict[str, bool | None]]:
-    """Each corrected item with both answers, kept in the approved assessment's result."""
-    given = pengurus_answers(report)
-    return {
-        k: {"pengurus": given.get(k), "pengawas": v} for k, v in pengawas_answers(report).items()
-    }
+def check_ceiling(predikat: Predikat, result: scoring.Assessment) -> None:
+    """On a provisional result nothing left blank may raise the predikat above `predikat_max`."""
+    if result.predikat_max is None:
+        raise ReviewError(
+            "Tidak ada indikator yang dapat dinilai; predikat tidak dapat ditetapkan."
+        )
+    if is_worse(result.predikat_max, predikat):
+        raise ReviewError(
+            f"Hasil masih sementara: predikat penyesuaian paling tinggi "
+            f"{predikat_label(result.predikat_max)} ({angka(result.total_max, 2)}, batas atas bila "
+            "semua yang belum lengkap di pita terbaik). Yang dibiarkan kosong tidak boleh "
+            "menaikkan predikat."
+        )
+
+
+def provisional_refusal(result: scoring.Assessment, open_conflicts: int = 0, shown: int = 3) -> str:
+    """Why plain Setujui is refused, naming briefly what is missing and the three ways on."""
+    names = [f"{m['name']} ({m['reason']})" for m in result.missing[:shown]]
+    more = len(result.missing) - shown
+    listed = "; ".join(names) + (f"; dan {more} indikator lainnya" if more > 0 else "")
+    listed = listed or "tidak ada indikator yang dapat dinilai"
+    range_text = engine_score(result).range_text()
+    clash = f" {open_conflicts} konflik jawaban belum diselesaikan." if open_conflicts else ""
+    return (
+        f"Setujui ditolak: hasil penilaian masih {range_text}.{clash} "
+        f"Belum lengkap: {listed}. Lengkapi lewat koreksi jawaban, tetapkan indikator tidak "
+        "berlaku dengan alasan, selesaikan konflik, atau gunakan Setujui dengan penyesuaian."
+    )
 
 
 def assessment_summary(row: Assessment) -> dict[str, Any]:

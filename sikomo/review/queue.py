@@ -8,10 +8,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 import scoring
+from sikomo import prior_year
+from sikomo.assessments import LOOK_UP
 from sikomo.extensions import db
 from sikomo.models import Assessment, Cooperative, Jenis, Predikat, Report, ReportStatus
 from sikomo.review.operations import DECIDED, decided_assessment, live_result
-from sikomo.review.values import PREDIKAT_RANK, is_worse
+from sikomo.review.values import PREDIKAT_RANK, EngineScore, engine_score, is_worse, stored_score
 
 KEY_RATIOS = ("roa", "npl", "ekuitas_total_aset")
 RATIO_CHANGE = 10.0  # percentage points
@@ -54,10 +56,8 @@ class QueueFilters:
 @dataclass
 class QueueRow:
     report: Report
-    total: float | None = None
-    predikat: str | None = None  # the approved predikat once decided, else the engine's
-    engine_predikat: str | None = None
-    provisional: bool = False
+    engine: EngineScore | None = None  # None when not scored (not a KSP/USP, or refused)
+    decided: str | None = None  # the approved (or imported) predikat
     justification: str = ""  # set when the approved predikat differs from the engine's
     ratios: dict[str, float | None] = field(default_factory=dict)
     previous: Assessment | None = None
@@ -67,8 +67,24 @@ class QueueRow:
     flags: list[Flag] = field(default_factory=list)
 
     @property
+    def predikat(self) -> str | None:
+        """The approved predikat once decided, else the engine's; None while provisional."""
+        return self.decided or (self.engine.predikat if self.engine else None)
+
+    @property
+    def provisional(self) -> bool:
+        return self.engine is not None and self.engine.provisional
+
+    @property
+    def risk_predikat(self) -> str | None:
+        """Decided predikat, else the engine's, else the lower end of its provisional range."""
+        if self.decided:
+            return self.decided
+        return self.engine.lower_predikat if self.engine else None
+
+    @property
     def risk(self) -> int:
-        severity = PREDIKAT_RANK[Predikat(self.predikat)] if self.predikat else 0
+        severity = PREDIKAT_RANK[Predikat(self.risk_predikat)] if self.risk_predikat else 0
         return sum(f.weight for f in self.flags) + severity
 
 
@@ -125,7 +141,12 @@ def build_queue(filters: QueueFilters) -> list[QueueRow]:
     """Every matching report with its flags, the riskiest first, then the longest waiting."""
     reports = list(db.session.scalars(queue_query(filters)).unique())
     previous = previous_assessments(reports)
-    rows = [queue_row(r, previous.get((r.cooperative_id, r.tahun_buku - 1))) for r in reports]
+    last_year = prior_year.previous_reports((r.cooperative_id, r.tahun_buku) for r in reports)
+    rows = [
+        queue_row(r, previous.get((r.cooperative_id, r.tahun_buku - 1)),
+                  last_year.get((r.cooperative_id, r.tahun_buku)))
+        for r in reports
+    ]  # fmt: skip
     rows = [r for r in rows if matches(r, filters)]
     return sorted(rows, key=sort_key)
 
@@ -136,9 +157,16 @@ def sort_key(row: QueueRow) -> tuple:
 
 
 def matches(row: QueueRow, filters: QueueFilters) -> bool:
-    if filters.predikat and row.predikat != filters.predikat:
+    """A provisional report matches every predikat its range spans."""
+    if filters.predikat and not has_predikat(row, filters.predikat):
         return False
     return not filters.flag or any(f.code == filters.flag for f in row.flags)
+
+
+def has_predikat(row: QueueRow, predikat: Predikat) -> bool:
+    if row.decided:
+        return row.decided == predikat.value
+    return row.engine is not None and row.engine.spans(predikat)
 
 
 def paginate(rows: list[QueueRow], page: int, per_page: int) -> Page:
@@ -167,47 +195,46 @@ def previous_assessments(reports: list[Report]) -> dict[tuple[int, int], Assessm
     return {(coop, year): a for a, coop, year in db.session.execute(query)}
 
 
-def queue_row(report: Report, previous: Assessment | None) -> QueueRow:
+def queue_row(report: Report, previous: Assessment | None, last_year=LOOK_UP) -> QueueRow:
     row = QueueRow(report=report, previous=previous)
     row.warnings = dict((report.data or {}).get(WARNINGS_KEY) or {})
     decided = decided_assessment(report) if report.status == ReportStatus.DISETUJUI else None
     if decided is not None:
         fill_from_assessment(row, decided)
     else:
-        fill_from_engine(row, report)
+        fill_from_engine(row, report, last_year)
     row.ratio_changes = ratio_changes(row.ratios, previous)
     row.flags = flags_of(row, previous)
     return row
 
 
 def fill_from_assessment(row: QueueRow, decided: Assessment) -> None:
-    result = decided.result or {}
-    row.total = float(decided.total_score) if decided.total_score is not None else None
-    row.predikat = decided.predikat.value if decided.predikat else None
-    row.engine_predikat = decided.engine_predikat.value if decided.engine_predikat else None
+    result = decided.result if isinstance(decided.result, dict) else {}
+    row.engine = stored_score(decided)
+    row.decided = decided.predikat.value if decided.predikat else None
     row.ratios = stored_ratios(result)
     row.justification = decided.justification or ""
-    row.provisional = bool(result.get("provisional"))
 
 
-def fill_from_engine(row: QueueRow, report: Report) -> None:
+def fill_from_engine(row: QueueRow, report: Report, last_year=LOOK_UP) -> None:
     try:
-        result = live_result(report)
+        result = live_result(report, last_year)
     except scoring.ScoringError as exc:
         row.error = str(exc)
         return
     if result is None:
         return
-    row.total, row.predikat, row.engine_predikat = result.total, result.predikat, result.predikat
+    row.engine = engine_score(result)
     row.ratios = {i.code: i.ratio for i in result.indicators if i.code in KEY_RATIOS}
-    row.provisional = result.provisional
 
 
-def stored_ratios(result: dict) -> dict[str, float | None]:
+def stored_ratios(result) -> dict[str, float | None]:
+    if not isinstance(result, dict):
+        return {}
     return {
         i["code"]: i.get("ratio")
         for i in result.get("indicators") or []
-        if i.get("code") in KEY_RATIOS
+        if isinstance(i, dict) and i.get("code") in KEY_RATIOS
     }
 
 
@@ -215,7 +242,7 @@ def ratio_changes(ratios: dict, previous: Assessment | None) -> dict[str, float]
     """Key ratios that moved more than RATIO_CHANGE points since last year's assessment."""
     if previous is None:
         return {}
-    before = stored_ratios(previous.result or {})
+    before = stored_ratios(previous.result)
     changes = {}
     for code, now in ratios.items():
         then = before.get(code)
@@ -228,7 +255,7 @@ def flags_of(row: QueueRow, previous: Assessment | None) -> list[Flag]:
     codes = []
     if row.error:
         codes.append("galat")
-    if previous is not None and is_worse(row.predikat, previous.predikat):
+    if previous is not None and is_worse(row.risk_predikat, previous.predikat):
         codes.append("turun")
     if row.ratio_changes:
         codes.append("rasio")

@@ -6,13 +6,26 @@ from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Jenis, Predikat, Report, ReportStatus, Role
 from sikomo.registry.operations import regions
-from sikomo.review import bp, certificate
+from sikomo.review import bp, certificate, page
+from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from sikomo.review import queue as q
-from sikomo.review.forms import AnswersForm, DecisionForm, answers_from
+from sikomo.review.answers import carried_corrections
+from sikomo.review.forms import (
+    AnswersForm,
+    ConflictForm,
+    DecisionForm,
+    NotApplicableForm,
+    WithdrawForm,
+    answers_from,
+    notes_from,
+)
 from sikomo.review.values import PREDIKAT_LABELS, predikat_label
 
 bp.add_app_template_filter(predikat_label, "predikat")
+bp.add_app_template_filter(page.field_label, "label_field")
+# The pengurus's questionnaire shows the corrections carried into a new version (an include).
+bp.add_app_template_global(carried_corrections, "carried_corrections")
 
 
 def filters_from_args(args) -> q.QueueFilters:
@@ -56,7 +69,7 @@ def report_or_404(report_id: int) -> Report:
     return report
 
 
-def render_review(report: Report, status: int = 200, decision_form=None, answers_form=None):
+def render_review(report: Report, status: int = 200, **forms):
     try:
         result, error = ops.live_result(report), ""
     except scoring.ScoringError as exc:
@@ -72,33 +85,15 @@ def render_review(report: Report, status: int = 200, decision_form=None, answers
         if previous
         else {},
         "decided": ops.decided_assessment(report),
-        "questionnaire": questionnaire(report, result),
         "trail": ops.audit_trail(report),
-        "decision_form": decision_form or DecisionForm(version_id=report.version_id),
-        "answers_form": answers_form or AnswersForm(version_id=report.version_id),
+        "decision_form": forms.get("decision_form") or DecisionForm(version_id=report.version_id),
+        "answers_form": forms.get("answers_form") or AnswersForm(version_id=report.version_id),
+        "na_form": forms.get("na_form"),
         "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
         "flags": q.queue_row(report, previous).flags,
+        **page.context(report, result),
     }
     return render_template("review/review.html", **context), status
-
-
-def questionnaire(report: Report, result) -> list[dict]:
-    """Items grouped by indicator with the pengurus's and the pengawas's answers."""
-    try:
-        rs = scoring.ruleset_for(result.method if result else None, report.tahun_buku)
-    except scoring.ScoringError:
-        return []
-    given, corrected = ops.pengurus_answers(report), ops.pengawas_answers(report)
-    groups = []
-    for ind in rs.indicators:
-        if ind.enabled and ind.items:
-            items = [
-                {"code": i.code, "text": i.text, "pengurus": given.get(i.code),
-                 "pengawas": corrected.get(i.code)}
-                for i in ind.items
-            ]  # fmt: skip
-            groups.append({"code": ind.code, "name": ind.name, "items": items})
-    return groups
 
 
 @bp.route("/laporan/<int:report_id>")
@@ -115,19 +110,93 @@ def correct(report_id):
     if not form.validate_on_submit():
         flash("Formulir tidak lengkap; muat ulang halaman.", "error")
         return render_review(report, 400, answers_form=form)
-    answers = answers_from(request.form, sorted(ops.item_codes(report)))
+
+    def action():
+        codes = sorted(ops.item_codes(report))
+        answers, notes = answers_from(request.form, codes), notes_from(request.form, codes)
+        return ops.correct_answers(current_user, report, answers, form.version_id.data, notes)
+
+    done = "Koreksi jawaban tersimpan; skor dihitung ulang."
+    return run(report, action, {True: done, False: "Tidak ada perubahan."}, "#skor",
+               answers_form=form)  # fmt: skip
+
+
+@bp.route("/laporan/<int:report_id>/tidak-berlaku", methods=["POST"])
+@roles_required(Role.PENGAWAS)
+def not_applicable(report_id):
+    report = report_or_404(report_id)
+    form = NotApplicableForm()
+    if not form.validate_on_submit():
+        if {"version_id", "indikator", "csrf_token"} & set(form.errors):
+            flash("Formulir tidak lengkap; muat ulang halaman.", "error")
+            return render_review(report, 400)
+        flash(first_error(form, "Alasan tidak berlaku wajib diisi."), "error")
+        return render_review(report, 422, na_form=form)
+    code = form.indikator.data
+
+    def action():
+        return fix.confirm_not_applicable(
+            current_user, report, code, form.alasan.data, form.version_id.data
+        )
+
+    messages = {True: "Indikator ditetapkan tidak berlaku; skor dihitung ulang.",
+                False: "Tidak ada perubahan."}  # fmt: skip
+    return run(report, action, messages, f"#indikator-{code}", na_form=form)
+
+
+@bp.route("/laporan/<int:report_id>/tidak-berlaku/cabut", methods=["POST"])
+@roles_required(Role.PENGAWAS)
+def withdraw_not_applicable(report_id):
+    report = report_or_404(report_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash("Formulir tidak lengkap; muat ulang halaman.", "error")
+        return render_review(report, 400)
+    code = form.indikator.data
+
+    def action():
+        fix.withdraw_not_applicable(current_user, report, code, form.version_id.data)
+
+    message = "Penetapan tidak berlaku dicabut; indikator kembali dinilai."
+    return run(report, action, {None: message}, f"#indikator-{code}")
+
+
+@bp.route("/laporan/<int:report_id>/konflik", methods=["POST"])
+@roles_required(Role.PENGAWAS)
+def settle_conflict(report_id):
+    report = report_or_404(report_id)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        flash("Pilih: pertahankan koreksi atau terima jawaban pengurus.", "error")
+        return render_review(report, 400)
+
+    def action():
+        fix.settle_conflict(
+            current_user, report, form.butir.data, form.keputusan.data, form.version_id.data
+        )
+
+    kept = form.keputusan.data == fix.KEEP
+    message = "Koreksi pengawas dipertahankan." if kept else "Jawaban pengurus diterima."
+    return run(report, action, {None: message + " Skor dihitung ulang."}, "#kuesioner")
+
+
+def run(report: Report, action, messages: dict, anchor: str, **forms):
+    """Run a review action: its message and a redirect, or the page again with the refusal."""
     try:
-        changed = ops.correct_answers(current_user, report, answers, form.version_id.data)
+        outcome = action()
     except ops.ReviewConflict as exc:
-        return conflict(report_id, exc)
+        return conflict(report.id, exc)
     except ops.ReviewError as exc:
+        db.session.rollback()
         flash(str(exc), "error")
-        return render_review(report, 422, answers_form=form)
-    flash(
-        "Koreksi jawaban tersimpan; skor dihitung ulang." if changed else "Tidak ada perubahan.",
-        "success",
-    )
-    return redirect(url_for("review.review", report_id=report.id) + "#skor")
+        return render_review(report, 422, **forms)
+    flash(messages[outcome], "success")
+    return redirect(url_for("review.review", report_id=report.id) + anchor)
+
+
+def first_error(form, default: str) -> str:
+    errors = [e for field in form for e in field.errors]
+    return str(errors[0]) if errors else default
 
 
 @bp.route("/laporan/<int:report_id>/keputusan", methods=["POST"])
@@ -143,6 +212,7 @@ def decide(report_id):
     except ops.ReviewConflict as exc:
         return conflict(report_id, exc)
     except ops.ReviewError as exc:
+        db.session.rollback()
         flash(str(exc), "error")
         return render_review(report, 422, decision_form=form)
     flash(decision_message(form.keputusan.data, assessment), "success")

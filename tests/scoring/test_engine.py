@@ -324,3 +324,9 @@ items = [{", ".join(f'{{ code = "{c}.{i}", text = "t" }}' for i in range(1, n + 
 """
     for c, n in [("a", 1), ("b", 4), ("c", 3), ("d", 1)]
 )
+
+
+def test_next_better_band_from_a_ratio_on_an_open_edge_points_up():
+    bands = NEW.indicator("kemandirian_operasional").bands
+    nxt = bands.next_better(100)  # exactly 100 is nilai 4; the better band starts just above
+    assert (nxt["direction"], nxt["target"], nxt["inclusive"]) == ("naik", 100, False)

@@ -48,6 +48,8 @@ MATRIX = [
     ("POST", "/laporan/{other_report}/bagian/neraca", 302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/pratinjau",     302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/ajukan",        302, 404, 403, 403, 403),
+    ("GET", "/laporan/{own_report}/ajukan",           302, 302, 403, 403, 403),  # blank: Ringkasan
+    ("GET", "/laporan/{other_report}/ajukan",         302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/perbaiki",      302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/lampiran",      302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/unggah",        302, 404, 403, 403, 403),

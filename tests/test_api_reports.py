@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from sikomo.edit_rules import questionnaire_for
 from sikomo.extensions import db
 from sikomo.models import ApiToken, AuditEvent, Report, ReportStatus, Role
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
+ANSWERED = SAMPLE | {  # a KSP report is submitted only with every questionnaire item answered
+    "kuesioner": {code: True for group in questionnaire_for(None, 2025) for code in group.codes}
+}
 
 
 def bearer(secret: str) -> dict[str, str]:
@@ -40,7 +44,10 @@ def test_a_report_is_stored_as_a_draft_with_the_engines_assessment(client, coop,
     assert body["report"]["status"] == "draf"
     assert body["report"]["tahun_buku"] == 2025
     assert body["report"]["data"]["total_aset"] == SAMPLE["total_aset"]
-    assert body["assessment"]["predikat"] is not None
+    # no answers yet: provisional, so no predikat, only the range (decisions.md 8)
+    assessment = body["assessment"]
+    assert assessment["complete"] is False and assessment["predikat"] is None
+    assert assessment["total_min"] <= assessment["total_max"] and assessment["predikat_max"]
     report = db.session.get(Report, body["report"]["id"])
     assert report.cooperative_id == coop.id
     assert "jenis" not in report.data  # implied by the token's cooperative
@@ -56,7 +63,7 @@ def test_sending_again_updates_the_same_draft_and_null_clears_a_value(client, to
 
 
 def test_submit_runs_the_same_edit_rules_and_freezes_the_report(client, token):
-    response = post(client, token, SAMPLE | {"submit": True})
+    response = post(client, token, ANSWERED | {"submit": True})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["report"]["status"] == "diajukan"
     again = post(client, token, {"tahun_buku": 2025, "kas": 1})
@@ -76,7 +83,7 @@ def test_a_blocked_submission_names_the_fields_and_keeps_the_draft(client, token
 
 
 def test_a_quality_warning_is_explained_through_penjelasan(client, token):
-    late = SAMPLE | {"tanggal_rat": "2026-09-30", "submit": True}
+    late = ANSWERED | {"tanggal_rat": "2026-09-30", "submit": True}
     refused = post(client, token, late)
     assert refused.status_code == 422
     assert "penjelasan.rat_terlambat" in errors_of(refused)["tanggal_rat"]
@@ -92,7 +99,7 @@ def test_a_quality_warning_is_explained_through_penjelasan(client, token):
         ({"tahun_buku": 2025, "kas": "1.000"}, "kas", "bilangan bulat"),
         ({"tahun_buku": 2025, "kas": 1.5}, "kas", "bilangan bulat"),
         ({"tahun_buku": 2025, "kas": -5}, "kas", "negatif"),
-        ({"tahun_buku": 2025, "kas": 2**60}, "kas", "terlalu besar"),
+        ({"tahun_buku": 2025, "kas": 2**60}, "kas", "melebihi batas"),
         ({"tahun_buku": 2025, "tanggal_rat": "14-03-2026"}, "tanggal_rat", "YYYY-MM-DD"),
         ({"tahun_buku": 2025, "kuesioner": {"tidak.ada": True}}, "kuesioner.tidak.ada", "kode"),
         ({"tahun_buku": 2025, "kuesioner": []}, "kuesioner", "pemetaan"),
@@ -137,7 +144,7 @@ def test_a_body_that_is_not_a_json_object_is_refused_as_json(client, token, kwar
 
 
 def test_a_returned_report_is_corrected_in_a_new_version(client, token):
-    report_id = post(client, token, SAMPLE | {"submit": True}).get_json()["report"]["id"]
+    report_id = post(client, token, ANSWERED | {"submit": True}).get_json()["report"]["id"]
     report = db.session.get(Report, report_id)
     report.status = ReportStatus.DIKEMBALIKAN
     db.session.commit()

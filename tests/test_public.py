@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from sikomo.extensions import db
-from sikomo.models import AssessmentStatus, Predikat
+from sikomo.models import AssessmentStatus, Predikat, Role
 from sikomo.public.operations import check_certificate
 
 NIK = "3516000000000001"
@@ -68,6 +68,7 @@ def test_an_adjusted_predikat_shows_its_justification(client, certified):
     db.session.commit()
     page = client.get(f"/publik/koperasi/{NIK}").get_data(as_text=True)
     assert "Cukup Sehat" in page and "temuan pemeriksaan lapangan" in page
+    assert "(hasil mesin: Sehat)" in page
 
 
 def test_the_verification_link_says_a_current_certificate_is_valid(client, certified):
@@ -126,3 +127,39 @@ def test_the_certificates_verification_link_checks_that_certificate(client, cert
     assert url == f"http://localhost/publik/koperasi/{NIK}?sertifikat=SKK/2026/00012"
     page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert "Sertifikat SKK/2026/00012 sah." in page
+
+
+def test_an_adjusted_provisional_result_names_the_engines_range_without_its_figures(
+    client, make_cooperative, make_submitted, make_user
+):
+    from sikomo.format import angka
+    from sikomo.review import operations as ops
+
+    coop = make_cooperative("KSP Sementara Jaya", nik=NIK)
+    report = make_submitted(coop, answers={})
+    pengawas = make_user(Role.PENGAWAS, email="penilai@contoh.test")
+    reason = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
+    decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, reason)
+    row = ops.decide(pengawas, report, decision)
+    page = client.get(f"/publik/koperasi/{NIK}").get_data(as_text=True)
+    assert "Cukup Sehat" in page and reason in page
+    assert (
+        "disesuaikan oleh pengawas (hasil mesin: sementara, antara Dalam Pengawasan dan Sehat)"
+        in page
+    )
+    for figure in (row.result["total_min"], row.result["total_max"]):
+        assert angka(figure, 2) not in page  # the range's figures stay private, like the score
+    one = client.get(f"/api/v1/koperasi/{NIK}").get_json()
+    assert one["penilaian"]["disesuaikan"] is True
+    assert one["penilaian"]["hasil_mesin"] == {
+        "lengkap": False, "predikat": None,
+        "predikat_min": "dalam_pengawasan", "predikat_max": "sehat",
+    }  # fmt: skip
+    assert client.get("/api/v1/koperasi?q=sementara").get_json()["items"] == [one]
+    assert "total" not in str(one) and "skor" not in str(one)
+
+
+def test_a_predikat_approved_as_the_engine_rates_it_has_no_engine_note(client, certified):
+    one = client.get(f"/api/v1/koperasi/{NIK}").get_json()
+    assert one["penilaian"]["disesuaikan"] is False and one["penilaian"]["hasil_mesin"] is None
+    assert "hasil mesin" not in client.get(f"/publik/koperasi/{NIK}").get_data(as_text=True)

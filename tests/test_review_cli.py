@@ -5,25 +5,103 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+import scoring
 from sikomo.extensions import db
+from sikomo.format import angka
 from sikomo.models import Assessment, AssessmentStatus, AuditEvent, Predikat, Report, ReportStatus
+from sikomo.review.operations import live_result
 
 HEADER = "nik,tahun_buku,predikat,skor,tanggal_penilaian,metode\n"
 
 
-def test_rescore_lists_changed_predikat_without_touching_approved_decisions(
+OLD = {"ruleset_version": "2026.11.1", "ruleset_hash": "sha256:0123456789abcdef"}
+CURRENT = scoring.builtin_rulesets()["permenkop_9_2020"]
+
+
+def made_under_the_old_ruleset(row, **result):
+    """Rewrite a stored assessment as the previous ruleset version had scored it."""
+    row.ruleset_version, row.ruleset_hash = OLD["ruleset_version"], OLD["ruleset_hash"]
+    row.result = row.result | OLD | result
+    total, predikat = result.get("total"), result.get("predikat")
+    row.total_score = Decimal(str(total)) if total is not None else None
+    row.engine_predikat = Predikat(predikat) if predikat else None
+    if row.status == AssessmentStatus.APPROVED:
+        row.predikat = row.engine_predikat
+    db.session.commit()
+    return row
+
+
+def snapshot(row) -> tuple:
+    db.session.refresh(row)
+    return (row.status, row.predikat, row.total_score, row.ruleset_version, row.ruleset_hash,
+            row.result)  # fmt: skip
+
+
+def test_rescore_lists_what_the_new_ruleset_changes_and_leaves_approved_untouched(
     runner, make_cooperative, make_approved
 ):
-    row = make_approved(
-        make_cooperative(nik="3516000000000011"), 2025, predikat=Predikat.CUKUP_SEHAT
-    )
+    row = make_approved(make_cooperative(nik="3516000000000011"), 2025)
+    made_under_the_old_ruleset(row, complete=True, total=78.5, predikat="cukup_sehat",
+                               total_min=78.5, total_max=78.5, predikat_min="cukup_sehat",
+                               predikat_max="cukup_sehat")  # fmt: skip
+    before = snapshot(row)
     result = runner.invoke(args=["rescore", "--year", "2025"])
     assert result.exit_code == 0, result.output
-    assert "3516000000000011" in result.output and "Cukup Sehat -> Sehat" in result.output
-    assert "1 laporan dinilai ulang, 1 predikat berubah (1 sudah disetujui)" in result.output
-    db.session.refresh(row)
-    assert row.predikat == row.engine_predikat == Predikat.CUKUP_SEHAT
+    digest = CURRENT.content_hash.removeprefix("sha256:")[:12]
+    for line in (
+        "3516000000000011  KSP Sejahtera  (v1, disetujui, keputusan tetap)",
+        "predikat  Cukup Sehat → Sehat",
+        "skor      78,50 → 92,19",
+        f"ruleset   permenkop_9_2020 2026.11.1 (0123456789ab) → permenkop_9_2020 "
+        f"{CURRENT.version} ({digest})",
+        "1 laporan dinilai ulang; 1 berubah (1 sudah disetujui); 1 predikat berubah; "
+        "0 menjadi sementara; 0 belum pernah dinilai; 0 galat.",
+        "Tidak ada yang disimpan",
+    ):
+        assert line in result.output, line
+    applied = runner.invoke(args=["rescore", "--year", "2025", "--apply-to-pending"])
+    assert "disimpan untuk 0 laporan" in applied.output
+    assert snapshot(row) == before  # the decision keeps its result and the hash it was made under
     assert db.session.scalar(select(func.count(Assessment.id))) == 1
+
+
+def test_a_result_the_new_ruleset_makes_provisional_is_listed_as_its_range(
+    runner, make_cooperative, make_submitted
+):
+    report = make_submitted(make_cooperative(nik="3516000000000012"), answers={})
+    old = Assessment(report=report, method="permenkop_9_2020", ruleset_id="permenkop_9_2020",
+                     status=AssessmentStatus.PROVISIONAL, result={}, **OLD)  # fmt: skip
+    db.session.add(old)
+    made_under_the_old_ruleset(old, complete=True, total=85.0, predikat="sehat")
+    new = live_result(report)
+    span = f"{angka(new.total_min, 2)}–{angka(new.total_max, 2)}"
+    result = runner.invoke(args=["rescore", "--year", "2025"])
+    assert "predikat  Sehat → Sementara: antara Dalam Pengawasan dan Sehat" in result.output
+    assert f"skor      85,00 → sementara {span}" in result.output
+    assert "1 predikat berubah; 1 menjadi sementara;" in result.output
+    applied = runner.invoke(args=["rescore", "--year", "2025", "--apply-to-pending"])
+    assert "Penilaian sementara baru disimpan untuk 1 laporan" in applied.output
+    stored = db.session.scalars(select(Assessment).order_by(Assessment.id.desc())).first()
+    assert stored.status == AssessmentStatus.PROVISIONAL and stored.predikat is None
+    assert stored.ruleset_hash == CURRENT.content_hash and stored.total_score is None
+    assert stored.result["total_min"] == new.total_min
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assessment.rescore"))
+    assert event.one().before["ruleset_hash"] == OLD["ruleset_hash"]
+    again = runner.invoke(args=["rescore", "--year", "2025", "--apply-to-pending"])
+    assert "disimpan untuk 0 laporan" in again.output  # nothing changes any more
+
+
+def test_an_old_provisional_row_without_a_range_is_listed_as_provisional(
+    runner, make_cooperative, make_approved
+):
+    row = make_approved(make_cooperative(nik="3516000000000013"), 2025)
+    row.result = {"provisional": True, "total": 81.3, "predikat": "sehat"}
+    row.total_score, row.engine_predikat = Decimal("81.30"), Predikat.SEHAT
+    db.session.commit()
+    result = runner.invoke(args=["rescore", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "predikat  Sementara: rentang tidak tersedia → Sehat" in result.output
+    assert "skor      sementara → 92,19" in result.output
 
 
 def test_rescore_applies_to_pending_reports_only_when_asked(
@@ -33,6 +111,8 @@ def test_rescore_applies_to_pending_reports_only_when_asked(
     pending = make_submitted(make_cooperative("KSP Menunggu"))
     dry = runner.invoke(args=["rescore", "--year", "2025"])
     assert "1 belum pernah dinilai" in dry.output
+    assert "KSP Menunggu  (v1, diajukan)" in dry.output
+    assert "predikat  belum dinilai → Sehat" in dry.output
     assert db.session.scalar(select(func.count(Assessment.id))) == 1
     applied = runner.invoke(args=["rescore", "--year", "2025", "--apply-to-pending"])
     assert "Penilaian sementara baru disimpan untuk 1 laporan" in applied.output

@@ -1,14 +1,19 @@
 """The review queue: risk flags, risk order, filters and a fixed number of queries."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
 
 import scoring
 from sikomo.extensions import db
-from sikomo.models import Jenis, Predikat, ReportStatus
-from sikomo.review.queue import QueueFilters, build_queue, paginate
+from sikomo.format import angka
+from sikomo.models import Jenis, Predikat, ReportStatus, Role
+from sikomo.review import operations as ops
+from sikomo.review.operations import live_result
+from sikomo.review.queue import FLAGS, QueueFilters, build_queue, paginate
+from sikomo.review.values import PREDIKAT_RANK
 
 
 def tata_kelola_no() -> dict[str, bool]:
@@ -71,11 +76,12 @@ def test_each_report_carries_the_flags_of_its_risk(queue):
 
 
 def test_the_queue_is_ordered_by_risk_then_by_waiting_time(queue):
+    # Sementara: its flag (2) + the lower end of its range, dalam pengawasan (2), above Rasio (3).
     assert names(build_queue(QueueFilters())) == [
         "Turun",
+        "Sementara",
         "Rasio",
         "Peringatan",
-        "Sementara",
         "Aman",
     ]
 
@@ -90,7 +96,8 @@ def test_a_large_change_of_a_key_ratio_is_measured_against_last_year(queue):
     [
         ({"flag": "peringatan"}, ["Peringatan"]),
         ({"flag": "turun"}, ["Turun"]),
-        ({"predikat": Predikat.CUKUP_SEHAT}, ["Turun"]),
+        ({"predikat": Predikat.CUKUP_SEHAT}, ["Sementara", "Turun"]),  # within Sementara's range
+        ({"predikat": Predikat.DALAM_PENGAWASAN_KHUSUS}, []),
         ({"jenis": Jenis.USP}, ["Sementara"]),
         ({"status": ReportStatus.DIKEMBALIKAN}, ["Aman"]),
         ({"status": ReportStatus.DISETUJUI, "tahun": 2024}, ["Aman", "Rasio", "Turun"]),
@@ -110,7 +117,7 @@ def test_the_queue_filters_by_kecamatan(queue):
 
 def test_the_queue_is_paginated(queue):
     page = paginate(build_queue(QueueFilters()), 2, 2)
-    assert names(page.items) == ["Peringatan", "Sementara"]
+    assert names(page.items) == ["Rasio", "Peringatan"]
     assert (page.pages, page.has_prev, page.has_next) == (3, True, True)
 
 
@@ -136,3 +143,73 @@ def test_the_queue_needs_the_same_number_of_queries_for_more_reports(
     for i in range(4):
         make_submitted(make_cooperative(f"Koperasi Tambahan {i}"))
     assert count_queries(QueueFilters()) == few
+
+
+# --- Provisional results: the range, never the upper end alone (decisions.md 8) ------------------
+JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
+
+
+def engine_range(report) -> str:
+    result = live_result(report)
+    assert result.provisional and result.predikat is None
+    return f"{angka(result.total_min, 2)}–{angka(result.total_max, 2)}"
+
+
+def test_a_provisional_report_is_weighed_by_the_lower_end_of_its_range(
+    make_cooperative, make_submitted
+):
+    warned = make_submitted(make_cooperative("Koperasi Peringatan"), _peringatan={"NR01": "x"})
+    blank = make_submitted(make_cooperative("Koperasi Kosong"), answers={})
+    warned.submitted_at = datetime(2026, 4, 1, tzinfo=UTC)  # waited longer: first on equal risk
+    blank.submitted_at = datetime(2026, 4, 2, tzinfo=UTC)
+    db.session.commit()
+    rows = {row.report.id: row for row in build_queue(QueueFilters())}
+    low = live_result(blank).predikat_min
+    assert low == "dalam_pengawasan" and live_result(blank).predikat_max == "sehat"
+    assert rows[blank.id].risk == FLAGS["sementara"].weight + PREDIKAT_RANK[Predikat(low)]
+    assert rows[warned.id].risk == FLAGS["peringatan"].weight  # complete, sehat
+    assert names(build_queue(QueueFilters())) == ["Kosong", "Peringatan"]
+
+
+def test_the_queue_page_shows_a_provisional_score_as_its_range_with_both_predikat(
+    client, login_as, make_submitted
+):
+    report = make_submitted(answers={})
+    login_as(Role.PENGAWAS)
+    body = client.get("/penilaian/").get_data(as_text=True)
+    row = body[body.index("KSP Sejahtera") : body.index("</tr>", body.index("KSP Sejahtera"))]
+    upper = angka(live_result(report).total_max, 2)
+    assert "Sementara" in row and engine_range(report) in row
+    assert "Dalam Pengawasan" in row and "Sehat</span>" in row and "antara" in row
+    assert f">{upper}<" not in row  # never the upper end alone
+
+
+def test_an_adjusted_approval_of_a_provisional_result_shows_the_engines_range(
+    client, login_as, make_submitted
+):
+    report = make_submitted(answers={})
+    expected = engine_range(report)
+    pengawas = login_as(Role.PENGAWAS)
+    decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
+    ops.decide(pengawas, report, decision)
+    row = build_queue(QueueFilters(status=ReportStatus.DISETUJUI))[0]
+    assert row.predikat == "cukup_sehat" and row.engine.provisional
+    assert row.risk == PREDIKAT_RANK[Predikat.CUKUP_SEHAT] + FLAGS["sementara"].weight
+    body = client.get("/penilaian/?status=disetujui").get_data(as_text=True)
+    assert "Cukup Sehat" in body and expected in body and JUSTIFICATION[:40] in body
+    assert "mesin: sementara Dalam Pengawasan–Sehat" in body
+
+
+def test_a_provisional_row_stored_before_ranges_existed_is_not_shown_as_its_predikat(
+    client, login_as, make_approved
+):
+    row = make_approved(tahun_buku=2025)
+    row.result = {"provisional": True, "total": 81.3, "predikat": "sehat", "indicators": []}
+    row.total_score, row.engine_predikat = Decimal("81.30"), Predikat.SEHAT  # as stored then
+    db.session.commit()
+    [queued] = build_queue(QueueFilters(status=ReportStatus.DISETUJUI))
+    assert queued.engine.provisional and not queued.engine.has_range
+    login_as(Role.PENGAWAS)
+    response = client.get("/penilaian/?status=disetujui")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "81,30" not in body and "Sementara" in body

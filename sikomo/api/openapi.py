@@ -34,6 +34,10 @@ def get(summary: str, response: dict, *codes: int, **extra) -> dict:
     return {"get": {"summary": summary, "responses": responses, **extra}}
 
 
+ENGINE_OR_NULL = {
+    "anyOf": [ref("EngineResult"), ref("EngineError"), {"type": "null"}],
+    "description": "Hasil mesin; null bila bukan KSP/USP",
+}
 TOKEN_OR_STAFF = [{"bearerToken": []}, {"staffSession": []}]
 REPORT_ID = [{"name": "report_id", "in": "path", "required": True,
               "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}]  # fmt: skip
@@ -45,6 +49,32 @@ def query(name: str, schema: dict, description: str, required: bool = False) -> 
 
 
 ANY_OBJECT = {"type": "object"}
+PREDIKAT = {"enum": ["sehat", "cukup_sehat", "dalam_pengawasan", "dalam_pengawasan_khusus", None]}
+SCORE = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+# The engine's side of an assessment: a total and a predikat only when complete; otherwise the
+# range from every missing indicator at its worst (…_min) to every one at its best (…_max).
+ENGINE_FIELDS = {
+    "complete": {"type": "boolean", "description": "false: hasil sementara (ada masukan kosong)"},
+    "total": SCORE | {"description": "null kecuali complete"},
+    "predikat": PREDIKAT | {"description": "null kecuali complete"},
+    "total_min": SCORE,
+    "total_max": SCORE,
+    "predikat_min": PREDIKAT,
+    "predikat_max": PREDIKAT,
+}
+RANGE = ["complete", "total_min", "total_max", "predikat_min", "predikat_max"]
+PUBLIC_ENGINE = {
+    "type": ["object", "null"],
+    "description": "Hasil mesin di balik predikat yang disesuaikan (tanpa skor); null bila tidak "
+    "disesuaikan. Hasil sementara hanya memuat kedua ujung rentangnya.",
+    "required": ["lengkap", "predikat", "predikat_min", "predikat_max"],
+    "properties": {
+        "lengkap": {"type": "boolean"},
+        "predikat": PREDIKAT,
+        "predikat_min": PREDIKAT,
+        "predikat_max": PREDIKAT,
+    },
+}
 PUBLIC_ASSESSMENT = {
     "type": ["object", "null"],
     "description": "Penilaian kesehatan terakhir yang ditetapkan (disetujui atau diimpor).",
@@ -54,6 +84,7 @@ PUBLIC_ASSESSMENT = {
         "predikat_label": {"type": "string"},
         "disesuaikan": {"type": "boolean"},
         "alasan_penyesuaian": {"type": ["string", "null"]},
+        "hasil_mesin": PUBLIC_ENGINE,
         "nomor_sertifikat": {"type": ["string", "null"]},
         "tanggal_penetapan": {"type": ["string", "null"], "format": "date"},
         "sertifikat_berlaku_sampai": {"type": ["string", "null"], "format": "date"},
@@ -93,6 +124,32 @@ SCHEMAS: dict[str, Any] = {
             "penilaian": PUBLIC_ASSESSMENT,
         },
     },
+    "EngineResult": {
+        "type": "object",
+        "description": "Hasil mesin (Assessment.to_dict, lihat docs/scoring.md); hasil yang "
+        "tersimpan sebelum ada rentang dibaca dengan kunci yang sama (rentang null).",
+        "required": ["complete", "total", "predikat", *RANGE[1:]],
+        "properties": ENGINE_FIELDS,
+    },
+    "EngineError": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}},
+    },
+    "Decision": {
+        "type": "object",
+        "required": ["status", "predikat", "engine_predikat", "total_score", *RANGE],
+        "properties": {
+            "status": {"enum": ["approved", "imported"]},
+            "predikat": PREDIKAT,
+            "engine_predikat": PREDIKAT,
+            "total_score": {"type": ["string", "null"], "description": 'desimal, mis. "81.30"'},
+            "justification": {"type": ["string", "null"]},
+            "certificate_number": {"type": ["string", "null"]},
+            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+            **{k: ENGINE_FIELDS[k] for k in RANGE},
+        },
+    },
     "StoredReport": {
         "type": "object",
         "required": ["id", "tahun_buku", "version", "status", "data"],
@@ -105,6 +162,11 @@ SCHEMAS: dict[str, Any] = {
             "status": {"enum": ["draf", "diajukan", "dikembalikan", "disetujui"]},
             "data": {"type": "object"},
             "penjelasan": {"type": "object"},
+            "sumber_lalu": {
+                "type": "object",
+                "description": "Kolom tahun lalu yang diisi dari laporan tahun buku sebelumnya.",
+                "additionalProperties": {"type": "string"},
+            },
             "temuan": {"type": "array", "items": ANY_OBJECT},
         },
     },
@@ -204,7 +266,19 @@ PATHS: dict[str, Any] = {
     ),  # fmt: skip
     "/api/v1/reports/{report_id}/assessment": get(
         "Penilaian laporan: keputusan pengawas bila ada, selain itu hasil mesin saat ini",
-        ok("Penilaian", {"type": "object", "required": ["report_id", "decision", "assessment"]}),
+        ok(
+            "Penilaian",
+            {
+                "type": "object",
+                "required": ["report_id", "health_scored", "decision", "assessment"],
+                "properties": {
+                    "report_id": {"type": "integer"},
+                    "health_scored": {"type": "boolean"},
+                    "decision": {"anyOf": [ref("Decision"), {"type": "null"}]},
+                    "assessment": ENGINE_OR_NULL,
+                },
+            },
+        ),
         401,
         403,
         404,
@@ -221,8 +295,7 @@ def _document() -> dict[str, Any]:
         "ReportSubmission": submission_schema(),
         "ReportResult": {"type": "object", "required": ["report", "assessment"], "properties": {
             "report": ref("StoredReport"),
-            "assessment": {"type": ["object", "null"],
-                           "description": "Hasil mesin (Assessment.to_dict); null bila bukan KSP/USP"},
+            "assessment": ENGINE_OR_NULL,
         }},
     }  # fmt: skip
     return {

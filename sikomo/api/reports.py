@@ -12,6 +12,7 @@ from sikomo.extensions import db
 from sikomo.models import Report
 from sikomo.reports import operations as ops
 from sikomo.review.operations import decided_assessment
+from sikomo.review.values import stored_score
 from sikomo.tokens.operations import actor_label
 
 MAX_ID = 2**31 - 1  # the id column's range: larger ids cannot exist (and overflow the driver)
@@ -59,17 +60,24 @@ def get_assessment(report_id):
     report = require_report_access(report_by_id(report_id))
     decided = decided_assessment(report)
     if decided is not None:
+        engine = stored_score(decided).to_json()
         decision = jsonable({
             "status": decided.status, "predikat": decided.predikat,
             "engine_predikat": decided.engine_predikat, "total_score": decided.total_score,
             "justification": decided.justification,
             "certificate_number": decided.certificate_number, "decided_at": decided.decided_at,
+            **{k: engine[k] for k in RANGE_FIELDS},
         })  # fmt: skip
-        result = decided.result or None
+        stored = decided.result if isinstance(decided.result, dict) else {}
+        result = stored | engine
     else:
         decision, result = None, engine_result(report)
     return jsonify({"report_id": report.id, "health_scored": is_health_scored(report.cooperative),
                     "decision": decision, "assessment": result})  # fmt: skip
+
+
+# The engine's side of every assessment in the API, also for results stored before ranges existed.
+RANGE_FIELDS = ("complete", "total_min", "total_max", "predikat_min", "predikat_max")
 
 
 def sentence(exc: Exception) -> str:
@@ -86,6 +94,7 @@ def report_json(report: Report) -> dict:
         "updated_at": report.updated_at,
         "data": {k: v for k, v in data.items() if k not in ops.PRIVATE},
         "penjelasan": data.get(ops.EXPLANATIONS, {}),
+        "sumber_lalu": data.get(ops.SOURCES, {}),  # {twin: "dari laporan tahun buku N"}
         "temuan": [finding_json(f) for f in ops.findings(report)],
     })  # fmt: skip
 
@@ -100,6 +109,6 @@ def engine_result(report: Report) -> dict | None:
     if not is_health_scored(report.cooperative):
         return None
     try:
-        return run_engine(report).to_dict()
+        return run_engine(report).to_dict()  # carries complete, total_min, … itself
     except scoring.ScoringError as exc:
         return {"error": str(exc)}

@@ -1,8 +1,10 @@
 """What the public may know about a cooperative, shared by the public pages and the JSON API.
 
 Public: name, NIK, jenis, kecamatan, aktif status, and the latest decided predikat with its tahun
-buku, certificate number, adjustment justification and certificate validity. Never public: report
-figures, questionnaire answers, notes, scores (the total score is kept private too), address, desa.
+buku, certificate number, adjustment justification and certificate validity; for an adjusted
+predikat, what the engine said (its predikat, or the two ends of its provisional range, as printed
+on the certificate). Never public: report figures, questionnaire answers, notes, scores (the total
+score and the range's figures are kept private too), address, desa.
 
 A certificate is valid ("sah") when its assessment is the cooperative's latest decided (approved
 or imported) assessment — highest tahun buku, then newest report version, then newest decision —
@@ -19,11 +21,32 @@ from sqlalchemy.orm import defer
 from sikomo.extensions import db
 from sikomo.format import tanggal
 from sikomo.models import Assessment, AssessmentStatus, Cooperative, Jenis, Region, Report
-from sikomo.review.values import predikat_label
+from sikomo.review.values import predikat_label, stored_score
 
 DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
 SAH, DIGANTI, KEDALUWARSA, TIDAK_DIKENAL = "sah", "diganti", "kedaluwarsa", "tidak_dikenal"
 MAX_QUERY = 100
+
+
+@dataclass(frozen=True)
+class PublicEngine:
+    """The engine's predikat behind an adjusted decision; a provisional one has only its range."""
+
+    lengkap: bool
+    predikat: str | None
+    predikat_min: str | None
+    predikat_max: str | None
+
+    @property
+    def text(self) -> str:
+        if self.lengkap:
+            return predikat_label(self.predikat)
+        if not self.predikat_min or not self.predikat_max:
+            return "sementara (rentang tidak tersedia)"
+        low, high = predikat_label(self.predikat_min), predikat_label(self.predikat_max)
+        if low == high:
+            return f"sementara, {low} pada kedua ujung rentangnya"
+        return f"sementara, antara {low} dan {high}"
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,7 @@ class PublicAssessment:
     predikat_label: str
     disesuaikan: bool
     alasan_penyesuaian: str | None
+    hasil_mesin: PublicEngine | None  # only when adjusted
     nomor_sertifikat: str | None
     tanggal_penetapan: date | None
     sertifikat_berlaku_sampai: date | None
@@ -117,18 +141,42 @@ def valid_until(row: Assessment) -> date | None:
         return decided.replace(year=decided.year + years, day=28)
 
 
-def public_assessment(row: Assessment, today: date | None = None) -> PublicAssessment:
+def is_adjusted(row: Assessment) -> bool:
+    return bool(row.justification) or (
+        row.engine_predikat is not None and row.predikat != row.engine_predikat
+    )
+
+
+def adjusted_results(rows: list[Assessment]) -> dict[int, dict]:
+    """The result JSON of the adjusted rows only, in one query (the others are not read)."""
+    ids = [r.id for r in rows if is_adjusted(r)]
+    if not ids:
+        return {}
+    query = select(Assessment.id, Assessment.result).where(Assessment.id.in_(ids))
+    return {row_id: result for row_id, result in db.session.execute(query)}
+
+
+def engine_of(row: Assessment, result) -> PublicEngine:
+    engine = stored_score(row, result)
+    return PublicEngine(engine.complete, engine.predikat, engine.predikat_min, engine.predikat_max)
+
+
+def public_assessment(
+    row: Assessment, today: date | None = None, results: dict[int, dict] | None = None
+) -> PublicAssessment:
     until = valid_until(row) if row.certificate_number else None
     state = None
     if row.certificate_number:
         state = SAH if until is None or (today or date.today()) <= until else KEDALUWARSA
-    adjusted = row.engine_predikat is not None and row.predikat != row.engine_predikat
+    adjusted = is_adjusted(row)
+    result = (results or {}).get(row.id) if adjusted else None
     return PublicAssessment(
         tahun_buku=row.report.tahun_buku,
         predikat=row.predikat.value if row.predikat else None,
         predikat_label=predikat_label(row.predikat),
         disesuaikan=adjusted,
         alasan_penyesuaian=row.justification if adjusted else None,
+        hasil_mesin=engine_of(row, result) if adjusted else None,
         nomor_sertifikat=row.certificate_number,
         tanggal_penetapan=row.decided_at.date() if row.decided_at else None,
         sertifikat_berlaku_sampai=until,
@@ -138,10 +186,16 @@ def public_assessment(row: Assessment, today: date | None = None) -> PublicAsses
 
 def profiles(coops: list[Cooperative], aktif: set[int]) -> list[PublicCooperative]:
     latest = latest_decided([c.id for c in coops])
-    return [profile(c, c.id in aktif, latest.get(c.id)) for c in coops]
+    results = adjusted_results(list(latest.values()))
+    return [profile(c, c.id in aktif, latest.get(c.id), results) for c in coops]
 
 
-def profile(coop: Cooperative, aktif: bool, latest: Assessment | None) -> PublicCooperative:
+def profile(
+    coop: Cooperative,
+    aktif: bool,
+    latest: Assessment | None,
+    results: dict[int, dict] | None = None,
+) -> PublicCooperative:
     return PublicCooperative(
         id=coop.id,
         nik=coop.nik,
@@ -150,7 +204,7 @@ def profile(coop: Cooperative, aktif: bool, latest: Assessment | None) -> Public
         jenis_label=coop.jenis.label,
         kecamatan=coop.kecamatan,
         aktif=aktif,
-        penilaian=public_assessment(latest) if latest is not None else None,
+        penilaian=public_assessment(latest, results=results) if latest is not None else None,
     )
 
 

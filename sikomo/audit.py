@@ -5,10 +5,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 
 from sikomo.extensions import db
-from sikomo.models import AuditEvent
+from sikomo.models import AuditEvent, utcnow
 
 
 class AuditIsAppendOnly(RuntimeError):
@@ -17,7 +17,20 @@ class AuditIsAppendOnly(RuntimeError):
 
 def record(actor, action: str, obj=None, before=None, after=None) -> AuditEvent:
     """Add an audit event to the session; the caller's commit writes it with the change."""
-    event_row = AuditEvent(
+    event_row = AuditEvent(**values(actor, action, obj, before, after))
+    db.session.add(event_row)
+    return event_row
+
+
+def record_many(actor, action: str, changes: list[tuple[Any, Any, Any]]) -> None:
+    """Write one event per (object, before, after) in one multi-row INSERT (bulk imports)."""
+    if changes:
+        rows = [values(actor, action, obj, before, after) for obj, before, after in changes]
+        db.session.execute(insert(AuditEvent), rows)
+
+
+def values(actor, action: str, obj, before, after) -> dict[str, Any]:
+    return dict(
         actor_id=getattr(actor, "id", None),
         actor_label=actor_label(actor),
         action=action,
@@ -25,9 +38,8 @@ def record(actor, action: str, obj=None, before=None, after=None) -> AuditEvent:
         object_id=str(obj.id) if getattr(obj, "id", None) is not None else None,
         before=jsonable(before),
         after=jsonable(after),
+        created_at=utcnow(),
     )
-    db.session.add(event_row)
-    return event_row
 
 
 def actor_label(actor) -> str:

@@ -91,7 +91,11 @@ def fill_lalu(
     """A copy of `data` whose blank `_lalu` twins take the previous report's figures, and
     {twin: where its value came from}. A value in `data`, or a key in `typed` (text typed but
     not yet readable), is never replaced."""
-    filled = deepcopy(dict(data)) if isinstance(data, Mapping) else {}
+    filled = (
+        {k: deepcopy(v) if isinstance(v, dict | list) else v for k, v in data.items()}
+        if isinstance(data, Mapping)
+        else {}
+    )
     if not isinstance(previous_data, Mapping):
         return filled, {}
     sources: dict[str, str] = {}

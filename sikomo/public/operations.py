@@ -16,7 +16,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import contains_eager, defer
 
 from sikomo.extensions import db
 from sikomo.format import tanggal
@@ -95,7 +95,12 @@ def _jsonable(items) -> dict:
 
 def search_query(q: str = "", kecamatan: str = "", jenis: str = "") -> Select:
     """Cooperatives by name, NIK or kecamatan (the words of `q`), optionally one kecamatan/jenis."""
-    query = select(Cooperative).join(Cooperative.region).order_by(Cooperative.nama, Cooperative.id)
+    query = (
+        select(Cooperative)
+        .join(Cooperative.region)
+        .options(contains_eager(Cooperative.region))
+        .order_by(Cooperative.nama, Cooperative.id)
+    )
     q = q.strip()[:MAX_QUERY].lower()
     if q:
         pattern = f"%{q}%"
@@ -121,7 +126,12 @@ def latest_decided(cooperative_ids: list[int]) -> dict[int, Assessment]:
         select(Assessment)
         .join(Assessment.report)
         .where(Report.cooperative_id.in_(cooperative_ids), Assessment.status.in_(DECIDED))
-        .options(defer(Assessment.result))
+        .options(
+            defer(Assessment.result),
+            contains_eager(Assessment.report).load_only(
+                Report.cooperative_id, Report.tahun_buku, Report.version
+            ),
+        )
         .order_by(Report.tahun_buku.desc(), Report.version.desc(), Assessment.id.desc())
     )
     latest: dict[int, Assessment] = {}

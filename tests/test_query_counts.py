@@ -1,0 +1,67 @@
+"""No N+1: every list page runs as many queries for 40 cooperatives as for 10 (issue 12)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from scoring import builtin_rulesets
+from sikomo.assessments import new_assessment, run_engine
+from sikomo.extensions import db
+from sikomo.models import AssessmentStatus, ReportStatus, Role
+
+SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
+SAMPLE = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "tanggal_rat")}
+ANSWERS = dict.fromkeys(builtin_rulesets()["permenkop_9_2020"].item_codes, True)
+
+PAGES = [
+    ("/publik/?q=KSP", None),
+    ("/api/v1/koperasi", None),
+    ("/koperasi/", Role.DINAS),
+    ("/penilaian/?status=semua", Role.PENGAWAS),
+    ("/penilaian/", Role.PENGAWAS),
+    ("/indikator/", Role.DINAS),
+    ("/audit", Role.ADMIN),
+]
+
+
+def populate(make_cooperative, make_report, start: int, n: int) -> None:
+    """n KSPs, each with an approved 2024 report and assessment and a submitted 2025 report."""
+    for i in range(start, start + n):
+        coop = make_cooperative(f"KSP Hitung {i:03d}", nik=f"3516{i:012d}")
+        before = make_report(coop, tahun_buku=2024, tanggal_rat="2025-03-01", **SAMPLE,
+                             kuesioner=ANSWERS)  # fmt: skip
+        row = new_assessment(before, run_engine(before), AssessmentStatus.APPROVED)
+        db.session.add(row)
+        current = make_report(coop, **SAMPLE, kuesioner=ANSWERS)
+        current.status = ReportStatus.DIAJUKAN
+    db.session.commit()
+
+
+def queries(client, url: str) -> int:
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(seen)
+
+
+@pytest.mark.parametrize(("url", "role"), PAGES, ids=[p[0] for p in PAGES])
+def test_a_list_page_needs_the_same_number_of_queries_for_more_cooperatives(
+    client, login_as, make_cooperative, make_report, url, role
+):
+    if role is not None:
+        login_as(role)
+    populate(make_cooperative, make_report, 0, 10)
+    few = queries(client, url)
+    populate(make_cooperative, make_report, 100, 30)
+    assert queries(client, url) == few

@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import event
 
 from scoring import builtin_rulesets
+from sikomo import assessments
 from sikomo.assessments import new_assessment, run_engine
 from sikomo.extensions import db
-from sikomo.models import AssessmentStatus, ReportStatus, Role
+from sikomo.models import AssessmentStatus, Report, ReportStatus, Role
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 SAMPLE = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "tanggal_rat")}
@@ -65,3 +66,17 @@ def test_a_list_page_needs_the_same_number_of_queries_for_more_cooperatives(
     few = queries(client, url)
     populate(make_cooperative, make_report, 100, 30)
     assert queries(client, url) == few
+
+
+def test_the_review_page_runs_the_engine_once(client, login_as, make_cooperative, make_report,
+                                              monkeypatch):  # fmt: skip
+    login_as(Role.PENGAWAS)
+    populate(make_cooperative, make_report, 0, 1)
+    report = db.session.scalar(db.select(Report).where(Report.status == ReportStatus.DIAJUKAN))
+    calls = []
+    real = assessments.scoring.assess
+    monkeypatch.setattr(
+        assessments.scoring, "assess", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    assert client.get(f"/penilaian/laporan/{report.id}").status_code == 200
+    assert len(calls) == 1

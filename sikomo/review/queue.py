@@ -195,14 +195,17 @@ def previous_assessments(reports: list[Report]) -> dict[tuple[int, int], Assessm
     return {(coop, year): a for a, coop, year in db.session.execute(query)}
 
 
-def queue_row(report: Report, previous: Assessment | None, last_year=LOOK_UP) -> QueueRow:
+def queue_row(
+    report: Report, previous: Assessment | None, last_year=LOOK_UP, result=LOOK_UP
+) -> QueueRow:
+    """One queue row; `result` is the live engine result when the caller has it already."""
     row = QueueRow(report=report, previous=previous)
     row.warnings = dict((report.data or {}).get(WARNINGS_KEY) or {})
     decided = decided_assessment(report) if report.status == ReportStatus.DISETUJUI else None
     if decided is not None:
         fill_from_assessment(row, decided)
     else:
-        fill_from_engine(row, report, last_year)
+        fill_from_engine(row, report, last_year, result)
     row.ratio_changes = ratio_changes(row.ratios, previous)
     row.flags = flags_of(row, previous)
     return row
@@ -216,12 +219,13 @@ def fill_from_assessment(row: QueueRow, decided: Assessment) -> None:
     row.justification = decided.justification or ""
 
 
-def fill_from_engine(row: QueueRow, report: Report, last_year=LOOK_UP) -> None:
-    try:
-        result = live_result(report, last_year)
-    except scoring.ScoringError as exc:
-        row.error = str(exc)
-        return
+def fill_from_engine(row: QueueRow, report: Report, last_year=LOOK_UP, result=LOOK_UP) -> None:
+    if result is LOOK_UP:
+        try:
+            result = live_result(report, last_year)
+        except scoring.ScoringError as exc:
+            row.error = str(exc)
+            return
     if result is None:
         return
     row.engine = engine_score(result)

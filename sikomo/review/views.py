@@ -75,6 +75,7 @@ def render_review(report: Report, status: int = 200, **forms):
     except scoring.ScoringError as exc:
         result, error = None, str(exc)
     previous = ops.previous_assessment(report)
+    row = q.queue_row(report, previous, result=result if not error else q.LOOK_UP)
     context = {
         "report": report,
         "coop": report.cooperative,
@@ -90,7 +91,7 @@ def render_review(report: Report, status: int = 200, **forms):
         "answers_form": forms.get("answers_form") or AnswersForm(version_id=report.version_id),
         "na_form": forms.get("na_form"),
         "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
-        "flags": q.queue_row(report, previous).flags,
+        "flags": row.flags,
         **page.context(report, result),
     }
     return render_template("review/review.html", **context), status

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
 from sikomo.extensions import db
 from sikomo.models import Setting
 
@@ -13,9 +16,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+CACHE = "settings"  # session.info key: every setting, read once per session (request)
+
+
 def get_setting(key: str) -> Any:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else DEFAULTS[key]
+    """The setting's value or its default; all settings are read in one query per request."""
+    cached = db.session.info.get(CACHE)
+    if cached is None:
+        cached = {row.key: row.value for row in db.session.scalars(select(Setting))}
+        db.session.info[CACHE] = cached
+    return cached[key] if key in cached else DEFAULTS[key]
 
 
 def set_setting(key: str, value: Any) -> None:
@@ -24,3 +34,9 @@ def set_setting(key: str, value: Any) -> None:
     row = db.session.get(Setting, key) or Setting(key=key)
     row.value = value
     db.session.add(row)
+    db.session.info.pop(CACHE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_settings(session: Session, previous_transaction) -> None:
+    session.info.pop(CACHE, None)

@@ -80,3 +80,20 @@ def test_the_review_page_runs_the_engine_once(client, login_as, make_cooperative
     )
     assert client.get(f"/penilaian/laporan/{report.id}").status_code == 200
     assert len(calls) == 1
+
+
+def test_the_dashboard_reads_the_settings_once(client, login_as, make_cooperative, make_report):
+    login_as(Role.DINAS)
+    populate(make_cooperative, make_report, 0, 3)
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM setting" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/indikator/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(seen) == 1

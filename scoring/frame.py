@@ -121,6 +121,8 @@ def _near_edges(ind: Indicator, ratio: np.ndarray) -> np.ndarray:
 def _ratio(ind: Indicator, rs: Ruleset, data: Inputs, res: _Result) -> None:
     num, den = data.quantity(ind.numerator), data.quantity(ind.denominator)
     known = ~np.isnan(num) & ~np.isnan(den)
+    for guard in ind.guards:
+        known &= ~np.isnan(data.number(guard))
     positive = known & (den > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (num - den) * 100 / den if ind.formula == "growth" else num * 100 / den
@@ -143,8 +145,15 @@ def _ratio(ind: Indicator, rs: Ruleset, data: Inputs, res: _Result) -> None:
         else:
             nilai[not_positive] = extreme(ind, ind.denominator_not_positive).nilai
         scored = known
+    # A loss or deficit is worst whatever the denominator (as measure() checks it first).
+    loss = np.zeros(data.n, bool)
     if ind.numerator_negative == WORST:
-        nilai[positive & (num < 0)] = extreme(ind, WORST).nilai
+        loss |= known & (num < 0)
+    for guard in ind.guards:
+        loss |= known & (data.number(guard) <= 0)
+    if loss.any():
+        nilai[loss] = extreme(ind, WORST).nilai
+        scored = scored | loss
     if not scored.all():
         nilai[~scored] = np.nan
     res.nilai = nilai

@@ -174,13 +174,19 @@ def _not_a_number(value: object) -> bool:
 
 
 def not_applicable(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The pengawas's *tidak berlaku* columns: {indicator code: rows with a reason given}."""
+    """The pengawas's *tidak berlaku* columns: {indicator code: rows with a reason given}.
+
+    A cell that holds only blanks is refused, as assess() refuses a blank reason.
+    """
     out = {}
     for name in df.columns:
         key = str(name)
         if key.startswith(NOT_APPLICABLE_PREFIX):
-            text = df[name].astype("string").str.strip().fillna("")
-            out[key.removeprefix(NOT_APPLICABLE_PREFIX)] = (text != "").to_numpy()
+            text = df[name].astype("string").str.strip()
+            blank = (text == "").fillna(False).to_numpy()
+            if blank.any():
+                raise ReportError(key, "alasan wajib diisi", int(np.flatnonzero(blank)[0]) + 1)
+            out[key.removeprefix(NOT_APPLICABLE_PREFIX)] = text.notna().to_numpy()
     return out
 
 

@@ -70,16 +70,24 @@ def measure(ind: Indicator, values: Mapping[str, Any]) -> Measure:
     num, den = linear(ind.numerator, inputs), linear(ind.denominator, inputs)
     num_x, den_x = linear_exact(ind.numerator, inputs), linear_exact(ind.denominator, inputs)
     known = {"inputs": inputs, "numerator": num, "denominator": den}
-    if den_x <= 0:
-        return Measure(**known, **_not_positive(ind, num_x, den))
-    if ind.formula == "growth":
-        ratio, exact = (num - den) * 100 / den, (num_x - den_x) * 100 / den_x
-    else:
-        ratio, exact = num * 100 / den, num_x * 100 / den_x
+    ratio = exact = None
+    if den_x > 0:
+        if ind.formula == "growth":
+            ratio, exact = (num - den) * 100 / den, (num_x - den_x) * 100 / den_x
+        else:
+            ratio, exact = num * 100 / den, num_x * 100 / den_x
+    known |= {"ratio": ratio, "exact": exact}
+    # A loss or deficit is worst whatever the denominator (checked before it, D8).
+    deficit = [g for g in ind.guards if inputs[g] <= 0]
+    if deficit:
+        reason = f"{label(deficit[0])} = {rupiah(inputs[deficit[0]])} (≤ 0): defisit, masuk kelompok terburuk"
+        return Measure(**known, side=WORST, rule=RULE_LOSS, reason=reason)
     if num_x < 0 and ind.numerator_negative == WORST:
         reason = f"{ind.numerator_name} negatif ({rupiah(num)}): kerugian, masuk kelompok terburuk"
-        return Measure(**known, ratio=ratio, exact=exact, side=WORST, rule=RULE_LOSS, reason=reason)
-    return Measure(**known, ratio=ratio, exact=exact)
+        return Measure(**known, side=WORST, rule=RULE_LOSS, reason=reason)
+    if den_x <= 0:
+        return Measure(**{**known, **_not_positive(ind, num_x, den)})
+    return Measure(**known)
 
 
 def _not_positive(ind: Indicator, num_x: Fraction, den: float) -> dict[str, Any]:

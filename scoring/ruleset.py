@@ -58,6 +58,9 @@ class Indicator:
     # measure); unset, such a denominator makes the indicator not computable.
     denominator_not_positive: str = ""
     numerator_negative: str = ""  # "terburuk": a negative numerator is a loss
+    # Reported figures that, when ≤ 0, put the indicator in its worst band (a deficit, D8),
+    # e.g. total_ekuitas for the older method's modal sendiri ratios.
+    guards: tuple[str, ...] = ()
     optimum: dict[str, Any] | None = None  # shown where no band table is published (D17)
 
     @property
@@ -66,7 +69,7 @@ class Indicator:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        seen = dict.fromkeys(f for f, _ in self.numerator + self.denominator)
+        seen = dict.fromkeys([*(f for f, _ in self.numerator + self.denominator), *self.guards])
         return tuple(seen)
 
 
@@ -266,6 +269,12 @@ def _indicator(raw: dict[str, Any], rs: dict[str, Any], scale: str) -> Indicator
         if rule is not None and formula not in ("ratio", "growth"):
             raise RulesetError(entry, f"{key} applies only to ratio and growth indicators")
         kwargs[key] = rule or ""
+    if "worst_if_not_positive" in raw:
+        guards = tuple(str(g) for g in raw["worst_if_not_positive"])
+        unknown = [g for g in guards if g not in schema.numeric_keys()]
+        if unknown or formula not in ("ratio", "growth"):
+            raise RulesetError(entry, "worst_if_not_positive names ratio inputs of the schema")
+        kwargs["guards"] = guards
     if "optimum" in raw:
         kwargs["optimum"] = _optimum(raw["optimum"], f"{entry}.optimum")
     weight = raw.get("weight")

@@ -220,3 +220,31 @@ def test_both_paths_refuse_the_same_bad_money(report):
 @pytest.mark.parametrize(("year", "method"), [(2010, OLD.id), (2015, OLD.id), (2021, NEW.id)])
 def test_the_older_method_reaches_back_to_tahun_buku_2010(report, year, method):
     assert assess({**report, "tahun_buku": year}).method == method
+
+
+def test_negative_reported_equity_is_worst_for_modal_sendiri_even_with_a_profit_this_year(report):
+    """A deficit carried in shu_belum_dibagi, a small profit this year: equity stays negative."""
+    carried = {**lost_48_percent(report), "shu_setelah_pajak": 10_000_000,
+               "shu_sebelum_pajak": 10_000_000, "shu_kotor": 500_000_000}  # fmt: skip
+    a = assess(old_report(carried))
+    for code in ("modal_sendiri_total_aset", "modal_sendiri_pinjaman_berisiko",
+                 "rentabilitas_modal_sendiri"):  # fmt: skip
+        assert a.indicator(code).rule == "kerugian" and "Total ekuitas" in a.indicator(code).reason
+    assert a.aspect("permodalan").predikat == "dalam_pengawasan_khusus"
+    assert a.predikat != "sehat"
+    assert_equivalent([old_report(carried)])
+
+
+def test_a_loss_is_worst_even_where_the_denominator_is_zero(report):
+    r = old_report({**lost_48_percent(report), "pinjaman_berisiko": 0})
+    i = assess(r).indicator("modal_sendiri_pinjaman_berisiko")
+    assert i.status == OK and i.nilai == 0 and i.rule == "kerugian" and i.ratio is None
+    assert_equivalent([r])
+
+
+def test_the_batch_path_refuses_a_blank_tidak_berlaku_reason(complete_report):
+    df = pd.DataFrame([complete_report | {"kuesioner": None}]).drop(columns="kuesioner")
+    df["tidak_berlaku.npl"] = ["   "]
+    with pytest.raises(ReportError) as caught:
+        assess_frame(df)
+    assert caught.value.field == "tidak_berlaku.npl"

@@ -6,11 +6,22 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from sikomo import cli, format
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
 
+MAX_ID = 2**31 - 1  # the id columns hold 32-bit integers: larger ids cannot exist
+
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` within the id columns' range: a larger number is a 404, never a driver error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config=None):
@@ -22,6 +33,7 @@ def create_app(test_config=None):
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    app.url_map.converters["int"] = IdConverter  # before any route is registered
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)

@@ -203,3 +203,36 @@ def test_an_empty_assessment_file_is_refused(runner, tmp_path):
     file.write_text(HEADER)
     result = runner.invoke(args=["import-assessments", str(file)])
     assert result.exit_code != 0 and "Berkas tidak berisi data" in result.output
+
+
+@pytest.mark.parametrize(
+    "status", [ReportStatus.DRAF, ReportStatus.DIAJUKAN, ReportStatus.DIKEMBALIKAN]
+)
+def test_a_report_under_review_gets_no_predikat_from_a_file(
+    runner, tmp_path, make_cooperative, make_report, status
+):
+    coop = make_cooperative("KSP Berjalan", nik="3516000000000001")
+    report = make_report(coop, 2025)
+    report.status = status
+    db.session.commit()
+    file = tmp_path / "penilaian.csv"
+    file.write_text(HEADER + "3516000000000001,2025,Sehat,95,2026-01-01,\n")
+    result = runner.invoke(args=["import-assessments", str(file)])
+    assert result.exit_code != 0 and "diputuskan pengawas" in result.output
+    assert db.session.scalar(select(func.count(Assessment.id))) == 0
+
+
+def test_an_imported_past_report_takes_its_historical_predikat_and_is_approved(
+    runner, tmp_path, make_cooperative, make_report
+):
+    coop = make_cooperative("KSP Lama", nik="3516000000000001")
+    report = make_report(coop, 2019)
+    report.status, report.imported = ReportStatus.DIAJUKAN, True
+    db.session.commit()
+    file = tmp_path / "penilaian.csv"
+    file.write_text(HEADER + "3516000000000001,2019,Sehat,85,2020-02-02,\n")
+    assert runner.invoke(args=["import-assessments", str(file)]).exit_code == 0
+    db.session.refresh(report)
+    assert (
+        report.status == ReportStatus.DISETUJUI and report.assessments[0].predikat == Predikat.SEHAT
+    )

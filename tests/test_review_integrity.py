@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sikomo.extensions import db
-from sikomo.models import Assessment, AuditEvent, Predikat, Report, ReportStatus, Role
+from sikomo.models import Assessment, AuditEvent, Predikat, Report, ReportStatus, Review, Role
 from sikomo.reports import operations as reports
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
@@ -359,3 +359,30 @@ def test_a_correction_stored_before_notes_existed_is_left_as_it_was(pengawas, ma
     assert ops.conflicts(report) == {} and ops.live_result(report).complete
     assert ops.correct_answers(pengawas, report, {ITEM: False}, report.version_id, {ITEM: NOTE})
     assert report.review.correction_notes[ITEM]["note"] == NOTE
+
+
+def test_a_confirmation_or_answer_a_newer_ruleset_dropped_is_ignored_not_a_dead_end(
+    pengawas, make_submitted, client
+):
+    report = make_submitted(answers=all_answers())
+    review = Review(report=report, answers_pengawas={"tk.tidak.ada.lagi": True},
+                    not_applicable={"pinjaman_anggota_total_pinjaman": "dulu dinilai"})  # fmt: skip
+    db.session.add(review)
+    db.session.commit()
+    result = ops.live_result(report)
+    assert result.complete and result.not_applicable == {}
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(pengawas.id), True
+    page = client.get(f"/penilaian/laporan/{report.id}").get_data(as_text=True)
+    assert "tidak dapat dinilai" not in page and "92,19" in page
+    assert setujui(pengawas, report).predikat == Predikat.SEHAT
+
+
+def test_an_indicator_in_its_worst_band_for_a_loss_cannot_be_set_aside(pengawas, make_submitted):
+    report = make_submitted(total_ekuitas=-1_000_000, answers=all_answers())
+    assert ops.live_result(report).indicator("kewajiban_jangka_panjang_ekuitas").rule == "kerugian"
+    with pytest.raises(ops.ReviewError) as refused:
+        fix.confirm_not_applicable(pengawas, report, "kewajiban_jangka_panjang_ekuitas",
+                                   "tidak punya pinjaman bank jangka panjang", report.version_id)  # fmt: skip
+    assert "kerugian" in str(refused.value)
+    assert not (report.review and report.review.not_applicable)

@@ -303,3 +303,23 @@ def test_a_conflict_is_shown_with_both_answers_the_note_and_two_buttons(
     assert response.status_code == 302
     body = page(client, draft)
     assert "Konflik jawaban" not in body and "Setujui belum tersedia" not in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/penilaian/laporan/99999999999999999999", "/penilaian/99999999999999999999/sertifikat",
+     "/koperasi/99999999999999999999"],
+)  # fmt: skip
+def test_an_id_beyond_the_id_columns_is_not_found_not_a_server_error(client, login_as, url):
+    login_as(Role.PENGAWAS)
+    assert client.get(url).status_code == 404
+
+
+def test_a_huge_queue_filter_is_ignored_not_a_server_error(client, login_as):
+    login_as(Role.PENGAWAS)
+    assert (
+        client.get(
+            "/penilaian/?tahun=99999999999999999999&kecamatan=99999999999999999999"
+        ).status_code
+        == 200
+    )

@@ -44,6 +44,17 @@ def not_applicable(report: Report) -> dict[str, str]:
     return dict(report.review.not_applicable or {}) if report.review else {}
 
 
+def scored_confirmations(report: Report, ruleset: scoring.Ruleset | None = None) -> dict[str, str]:
+    """The confirmations the ruleset in force can take: one a newer ruleset no longer scores
+    is kept on record but ignored, so it can never stop the report from being scored."""
+    try:
+        rs = ruleset or ruleset_of(report)
+    except scoring.ScoringError:
+        return {}
+    scored = {i.code for i in rs.indicators if i.enabled}
+    return {k: v for k, v in not_applicable(report).items() if k in scored}
+
+
 def conflicts(report: Report) -> dict[str, Conflict]:
     """Corrected items the pengurus answered anew, differently from the correction too."""
     given, notes = pengurus_answers(report), correction_notes(report)

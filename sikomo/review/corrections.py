@@ -7,6 +7,8 @@ and leaves the commit to it.
 
 from typing import Any
 
+from scoring import ScoringError
+from scoring.results import RULE_LOSS
 from sikomo import audit
 from sikomo.extensions import db
 from sikomo.models import Report, Review
@@ -24,6 +26,7 @@ from sikomo.review.operations import (
     check_version,
     clean_text,
     commit_or_conflict,
+    live_result,
     review_of,
     score_summary,
     scored_indicators,
@@ -104,11 +107,27 @@ def confirm_not_applicable(actor, report: Report, code: str, reason: str, versio
     reason = clean_text(reason, "Alasan tidak berlaku")
     if len(reason) < MIN_NOTE:
         raise ReviewError(f"Alasan tidak berlaku wajib diisi (minimal {MIN_NOTE} karakter).")
+    refuse_setting_aside_a_loss(report, code)
     before = not_applicable(report)
     if before.get(code) == reason:
         return False
     store_not_applicable(actor, report, "review.not_applicable", before, before | {code: reason})
     return True
+
+
+def refuse_setting_aside_a_loss(report: Report, code: str) -> None:
+    """An indicator in its worst band because of a loss or deficit measures something: taking it
+    out of the pool would raise the result (decisions.md D8)."""
+    try:
+        result = live_result(report)
+    except ScoringError:
+        return
+    found = next((i for i in result.indicators if i.code == code), None) if result else None
+    if found is not None and found.rule == RULE_LOSS:
+        raise ReviewError(
+            f"{found.name} berada di kelompok terburuk karena kerugian/defisit ({found.reason}); "
+            "indikator ini berlaku dan tidak dapat dikeluarkan dari penilaian."
+        )
 
 
 def withdraw_not_applicable(actor, report: Report, code: str, version_id: int) -> None:

@@ -137,6 +137,10 @@ def check_not_decided(values: dict, fail) -> None:
     report = latest_report(values["cooperative"].id, values["tahun_buku"])
     if report is not None and any(a.status in DECIDED for a in report.assessments):
         fail("tahun_buku", "Laporan tahun buku ini sudah memiliki penilaian yang disetujui.")
+    elif report is not None and report.status != ReportStatus.DISETUJUI and not report.imported:
+        # a report in the pengurus's or the pengawas's hands is decided by review, not by a file
+        fail("tahun_buku", f"Laporan tahun buku ini berstatus {report.status.label.lower()}: "
+             "penilaiannya diputuskan pengawas lewat penilaian, bukan lewat impor.")  # fmt: skip
 
 
 def write_rows(actor, rows: list[dict], filename: str) -> AssessmentImport:
@@ -176,6 +180,8 @@ def imported_assessment(values: dict, filename: str) -> Assessment:
             approved_at=decided_at,
         )
         db.session.add(report)
+    elif report.status != ReportStatus.DISETUJUI:  # a past report imported by the Dinas
+        report.status, report.approved_at = ReportStatus.DISETUJUI, decided_at
     predikat: Predikat = values["predikat"]
     return Assessment(
         report=report,

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
+from scoring.ruleset import all_item_codes
 from scoring.schema import KUESIONER
 from sikomo import audit
 from sikomo.assessments import LOOK_UP, is_health_scored, new_assessment, run_engine
@@ -35,10 +36,10 @@ from sikomo.review.answers import (
     correction_notes,
     correction_record,
     merged_answers,
-    not_applicable,
     pengawas_answers,
     pengurus_answers,
     ruleset_of,
+    scored_confirmations,
 )
 from sikomo.review.values import engine_score, is_worse, predikat_label
 
@@ -74,7 +75,8 @@ class Decision:
 def merged_data(report: Report) -> dict[str, Any]:
     """The report's data with the pengawas's corrections laid over the pengurus's answers."""
     data = dict(report.data or {})
-    data[KUESIONER] = merged_answers(report)
+    known = all_item_codes()  # an item a newer ruleset dropped is ignored, not refused
+    data[KUESIONER] = {k: v for k, v in merged_answers(report).items() if k in known}
     return data
 
 
@@ -86,7 +88,8 @@ def live_result(report: Report, previous=LOOK_UP) -> scoring.Assessment | None:
     """
     if not is_health_scored(report.cooperative):
         return None
-    return run_engine(report, merged_data(report), not_applicable(report) or None, previous)
+    confirmed = scored_confirmations(report) or None
+    return run_engine(report, merged_data(report), confirmed, previous)
 
 
 def ruleset_or_error(report: Report) -> scoring.Ruleset:

@@ -16,7 +16,7 @@ from sikomo import audit
 from sikomo.assessments import engine_input, is_health_scored, new_assessment, with_prior_year
 from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus
-from sikomo.review.answers import not_applicable
+from sikomo.review.answers import scored_confirmations
 from sikomo.review.operations import decided_assessment, merged_data
 from sikomo.review.values import EngineScore, engine_score, stored_score
 
@@ -105,11 +105,7 @@ def stored(report: Report) -> Assessment | None:
 
 def confirmations(report: Report, ruleset: scoring.Ruleset | None) -> dict[str, str] | None:
     """The pengawas's *tidak berlaku* confirmations that the ruleset used can take."""
-    confirmed = not_applicable(report)
-    if ruleset is not None:
-        scored = {i.code for i in ruleset.indicators if i.enabled}
-        confirmed = {k: v for k, v in confirmed.items() if k in scored}
-    return confirmed or None
+    return scored_confirmations(report, ruleset) or None
 
 
 def assess(report: Report, ruleset: scoring.Ruleset | None) -> scoring.Assessment:

@@ -2,6 +2,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 import scoring
+from sikomo import MAX_ID
 from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Jenis, Predikat, Report, ReportStatus, Role
@@ -28,6 +29,11 @@ bp.add_app_template_filter(page.field_label, "label_field")
 bp.add_app_template_global(carried_corrections, "carried_corrections")
 
 
+def small_int(value: int | None) -> int | None:
+    """A filter number the database can compare (a huge one matches nothing, so it is dropped)."""
+    return value if value is not None and abs(value) <= MAX_ID else None
+
+
 def filters_from_args(args) -> q.QueueFilters:
     jenis, status, predikat = (
         args.get("jenis", ""),
@@ -35,12 +41,12 @@ def filters_from_args(args) -> q.QueueFilters:
         args.get("predikat", ""),
     )
     return q.QueueFilters(
-        region_id=args.get("kecamatan", type=int),
+        region_id=small_int(args.get("kecamatan", type=int)),
         jenis=Jenis(jenis) if jenis in set(Jenis) else None,
         status=ReportStatus(status) if status in set(q.QUEUE_STATUSES) else None,
         predikat=Predikat(predikat) if predikat in set(Predikat) else None,
         flag=args.get("flag", "") if args.get("flag") in q.FLAGS else "",
-        tahun=args.get("tahun", type=int),
+        tahun=small_int(args.get("tahun", type=int)),
     )
 
 

@@ -10,6 +10,7 @@ from sikomo.api.openapi import document
 from sikomo.extensions import db
 from sikomo.models import Predikat, Role
 from sikomo.review import operations as ops
+from tests.conftest import all_answers
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
 RANGE = ("complete", "total_min", "total_max", "predikat_min", "predikat_max")
@@ -107,3 +108,10 @@ def test_a_malformed_stored_result_never_causes_a_server_error(
     db.session.commit()
     body = assessment_of(client, row.report)
     assert body["decision"]["status"] == "approved"
+
+
+def test_a_pending_report_is_assessed_as_the_pengawas_sees_it(client, pengawas, make_submitted):
+    report = make_submitted(answers={})
+    ops.correct_answers(pengawas, report, all_answers(), report.version_id)
+    a = assessment_of(client, report)["assessment"]
+    assert a["complete"] is True and a["total"] == ops.live_result(report).total

@@ -6,12 +6,12 @@ import scoring
 from sikomo.api import ApiError, bp
 from sikomo.api import submission as sub
 from sikomo.api.auth import require_report_access, require_token
-from sikomo.assessments import is_health_scored, run_engine
+from sikomo.assessments import is_health_scored
 from sikomo.audit import jsonable
 from sikomo.extensions import db
 from sikomo.models import Report
 from sikomo.reports import operations as ops
-from sikomo.review.operations import decided_assessment
+from sikomo.review.operations import decided_assessment, live_result
 from sikomo.review.values import stored_score
 from sikomo.tokens.operations import actor_label
 
@@ -105,10 +105,10 @@ def finding_json(finding) -> dict:
 
 
 def engine_result(report: Report) -> dict | None:
-    """The engine's assessment of the report as it stands; None when not health-scored."""
-    if not is_health_scored(report.cooperative):
-        return None
+    """The engine's assessment of the report as the pengawas sees it (with corrections and
+    *tidak berlaku* confirmations), as the review page shows it; None when not health-scored."""
     try:
-        return run_engine(report).to_dict()  # carries complete, total_min, … itself
+        result = live_result(report)
     except scoring.ScoringError as exc:
         return {"error": str(exc)}
+    return result.to_dict() if result is not None else None  # complete, total_min, … included

@@ -7,6 +7,7 @@ import scoring
 from scoring.schema import KUESIONER, fields
 from sikomo import prior_year
 from sikomo.models import Assessment, AssessmentStatus, Cooperative, Jenis, Method, Predikat, Report
+from sikomo.prior_year import LOOK_UP, SOURCES
 
 
 def is_health_scored(cooperative: Cooperative) -> bool:
@@ -21,9 +22,6 @@ def scoring_jenis(cooperative: Cooperative) -> str:
     return Jenis.USP.value if cooperative.simpan_pinjam else cooperative.jenis.value
 
 
-SOURCES = "_sumber_lalu"  # {twin: "dari laporan tahun buku N"}, kept with the data (prior_year)
-
-
 def engine_input(report: Report, data: dict[str, Any] | None = None) -> dict[str, Any]:
     """The report's data as the engine reads it: schema keys and answers only, never a default 0."""
     known = fields()
@@ -36,9 +34,6 @@ def engine_input(report: Report, data: dict[str, Any] | None = None) -> dict[str
     return clean
 
 
-LOOK_UP = object()  # `previous` not given: look last year's report up
-
-
 def with_prior_year(
     report: Report, values: dict[str, Any], data: dict[str, Any] | None = None, previous=LOOK_UP
 ):
@@ -47,10 +42,9 @@ def with_prior_year(
     `previous` is that report (or None) when the caller fetched many at once.
     """
     stored = dict(((report.data if data is None else data) or {}).get(SOURCES) or {})
-    if previous is LOOK_UP:
-        previous = prior_year.previous_report(report.cooperative_id, report.tahun_buku)
-    before = previous.data if previous is not None else None
-    filled, found = prior_year.fill_lalu(values, before, report.tahun_buku - 1)
+    filled, found = prior_year.fill_from_previous(
+        values, report.cooperative_id, report.tahun_buku, previous=previous
+    )
     return filled, {k: v for k, v in (stored | found).items() if k in filled}
 
 

@@ -18,6 +18,9 @@ from sikomo.extensions import db
 from sikomo.models import COUNTED_REPORT_STATUSES, Report, ReportStatus
 
 CHUNK = 500  # cooperative ids per IN list
+SOURCES = (
+    "_sumber_lalu"  # report data key: {twin: "dari laporan tahun buku N"} where each came from
+)
 
 
 def source_text(year: int) -> str:
@@ -34,14 +37,21 @@ def preference(report=Report) -> tuple:
     return case((report.status == ReportStatus.DISETUJUI, 0), else_=1), report.version.desc()
 
 
-def previous_report(cooperative_id: int, tahun_buku: int) -> Report | None:
-    """The cooperative's report of tahun buku N - 1: newest approved, else newest counted."""
+LOOK_UP = object()  # a `previous` argument not given: look last year's report up
+
+
+def previous_report(
+    cooperative_id: int, tahun_buku: int, approved_only: bool = False
+) -> Report | None:
+    """The cooperative's report of tahun buku N - 1: newest approved, else newest counted.
+    With `approved_only`, the newest approved version or none."""
+    wanted = Report.status == ReportStatus.DISETUJUI if approved_only else counted()
     return db.session.scalar(
         select(Report)
         .where(
             Report.cooperative_id == cooperative_id,
             Report.tahun_buku == tahun_buku - 1,
-            counted(),
+            wanted,
         )
         .order_by(*preference())
         .limit(1)
@@ -112,10 +122,13 @@ def fill_from_previous(
     cooperative_id: int,
     tahun_buku: int,
     typed: Collection[str] = (),
+    previous: Report | None | object = LOOK_UP,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """`fill_lalu` of a report (or its data) from the cooperative's previous report."""
+    """`fill_lalu` of a report (or its data) from the cooperative's previous report;
+    `previous` is that report (or None) when the caller fetched many at once."""
     if isinstance(report_or_data, Report):
         report_or_data = report_or_data.data or {}
-    previous = previous_report(cooperative_id, tahun_buku)
+    if previous is LOOK_UP:
+        previous = previous_report(cooperative_id, tahun_buku)
     previous_data = previous.data if previous is not None else None
     return fill_lalu(report_or_data, previous_data, tahun_buku - 1, typed)

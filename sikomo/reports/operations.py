@@ -16,7 +16,7 @@ from sikomo.models import Attachment, Cooperative, Report, ReportStatus
 RAW = "_raw"  # text typed into a field that could not be read yet: kept, never lost
 EXPLANATIONS = "_peringatan"  # {quality rule code: the pengurus's one-line explanation}
 PREFILLED = "_prefilled"  # prior-year keys copied from the previous tahun buku's report
-SOURCES = "_sumber_lalu"  # {those keys: "dari laporan tahun buku N"}, where each value came from
+SOURCES = prior_year.SOURCES  # {those keys: "dari laporan tahun buku N"}, where each came from
 PRIVATE = (RAW, EXPLANATIONS, PREFILLED, SOURCES)
 CONFLICT_MESSAGE = (
     "Laporan ini telah diubah di sesi lain sejak halaman ini dibuka. Isian Anda masih di layar "
@@ -54,16 +54,7 @@ def latest(cooperative_id: int, tahun_buku: int) -> Report | None:
 
 def previous_approved(cooperative_id: int, tahun_buku: int) -> Report | None:
     """Last year's approved report (its newest approved version)."""
-    return db.session.scalar(
-        select(Report)
-        .where(
-            Report.cooperative_id == cooperative_id,
-            Report.tahun_buku == tahun_buku - 1,
-            Report.status == ReportStatus.DISETUJUI,
-        )
-        .order_by(Report.version.desc())
-        .limit(1)
-    )
+    return prior_year.previous_report(cooperative_id, tahun_buku, approved_only=True)
 
 
 def prior_year_values(

@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
@@ -127,3 +127,14 @@ def register_error_handlers(app):
 
     for code in messages:
         app.register_error_handler(code, handler)
+    app.before_request(refuse_nul)
+
+
+def refuse_nul():
+    """A NUL character is never text someone typed, and PostgreSQL refuses to store one: answer
+    400 before any view can try (uploaded files are binary and are not checked)."""
+    values = [*request.args.values(), *request.form.values()]
+    if request.is_json:
+        values.append(request.get_data(as_text=True).replace("\\u0000", "\x00"))
+    if any("\x00" in value for value in values):
+        abort(400)

@@ -1,3 +1,5 @@
+import pytest
+
 from sikomo import create_app, normalise_database_url
 
 
@@ -45,3 +47,13 @@ def test_prefixed_environment_variables_configure_the_app(monkeypatch):
     monkeypatch.setenv("FLASK_SESSION_COOKIE_SECURE", "true")
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs"),
+    [("get", "/publik/?q=KSP%00", {}), ("post", "/login", {"data": {"email": "a\x00@b.id"}}),
+     ("post", "/api/v1/reports", {"json": {"tahun_buku": 2025, "jenis": "ksp\x00"}})],
+)  # fmt: skip
+def test_a_nul_character_is_refused_before_any_view_not_a_server_error(client, method, url, kwargs):
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400

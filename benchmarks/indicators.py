@@ -7,7 +7,10 @@ Builds N cooperatives in 18 kecamatan with reports for the last `--years` tahun 
 version) and an approved assessment for every KSP/USP report, then computes the derived data the
 ORM's flush listeners keep (`report.counted_latest`, the indicator facts); then times
 indicator_report(2026, "kecamatan"): the first (cold) run and the median of `--repeat` more.
-Target: ≤ 0.5 s on each engine. Not part of the test suite.
+Target: ≤ 0.5 s on each engine. Then the Dinas dashboard (GET /indikator/ through the test
+client, which also draws the trend of every year): first view, median of `--repeat` more, and the
+first view after a correction of a past year's report and of the current year's. Not part of the
+test suite.
 
 SQLite goes to a temporary file (or `--sqlite PATH`). PostgreSQL goes to database `--pg-db`
 (default `sikomo_bench_perf`, or $SIKOMO_BENCH_PG_DB) on the server of `--pg-url` (default
@@ -34,7 +37,16 @@ from sqlalchemy.engine import make_url
 from sikomo import create_app
 from sikomo.extensions import db
 from sikomo.indicators.facts import rebuild
-from sikomo.models import Assessment, Cooperative, Jenis, Region, Report, refresh_counted_latest
+from sikomo.models import (
+    Assessment,
+    Cooperative,
+    Jenis,
+    Region,
+    Report,
+    Role,
+    User,
+    refresh_counted_latest,
+)
 
 JENIS = [j.value for j in Jenis]
 BATCH = 20_000
@@ -206,6 +218,60 @@ def measure(app, repeat: int) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+def timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def dinas_client(app):
+    """A test client logged in as a Dinas user (added to the database if missing)."""
+    email = "bench-dinas@contoh.test"
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(name="Dinas", email=email, role=Role.DINAS, active=True)
+        user.set_password("bench-rahasia")
+        db.session.add(user)
+        db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(user.id), True
+    return client
+
+
+def correct_a_report(tahun_buku: int) -> None:
+    """What a pengurus's correction does: one report's volume usaha changes, through the ORM."""
+    report = db.session.scalar(
+        select(Report)
+        .where(Report.tahun_buku == tahun_buku, Report.counted_latest.is_(True))
+        .order_by(Report.id)
+        .limit(1)
+    )
+    report.data = {**report.data, "volume_usaha": int(report.data["volume_usaha"]) + 1}
+    db.session.commit()
+
+
+def measure_dashboard(app, repeat: int) -> dict[str, float]:
+    """Seconds of the dashboard view: first, median of `repeat` more, after corrections."""
+    url = f"/indikator/?tahun={YEAR}"
+    with app.app_context():
+        db.engine.dispose()
+        client = dinas_client(app)
+
+        def view() -> None:
+            assert client.get(url).status_code == 200
+
+        times = [timed(view) for _ in range(repeat + 1)]
+        correct_a_report(YEAR - 3)  # RAT held in YEAR - 2: a past year of the trend
+        past = timed(view)
+        correct_a_report(YEAR - 1)  # RAT held in YEAR: the year shown
+        current = timed(view)
+        print("  dashboard runs: " + ", ".join(f"{t:.3f}" for t in times) + " s")
+        db.engine.dispose()
+    return {"first": times[0], "median": statistics.median(times[1:]), "past": past,
+            "current": current}  # fmt: skip
+
+
 def postgres_url(server: str, database: str, reuse: bool) -> str:
     url = make_url(server)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -247,17 +313,22 @@ def main() -> None:
             path = args.sqlite or f"{tmp}/bench.db"
             print(f"SQLite ({path}): {size}")
             app = build(f"sqlite:///{path}", args.cooperatives, args.years, args.reuse)
-            results["SQLite"] = measure(app, args.repeat)
+            results["SQLite"] = measure(app, args.repeat), measure_dashboard(app, args.repeat)
     if not args.skip_pg:
         print(f"PostgreSQL ({args.pg_db}): {size}")
         url = postgres_url(args.pg_url, args.pg_db, args.reuse)
         app = build(url, args.cooperatives, args.years, args.reuse)
-        results["PostgreSQL"] = measure(app, args.repeat)
-    for name, (first, median) in results.items():
+        results["PostgreSQL"] = measure(app, args.repeat), measure_dashboard(app, args.repeat)
+    for name, ((first, median), view) in results.items():
         verdict = "OK" if max(first, median) <= 0.5 else "TOO SLOW"
         print(
             f"{name:<10} all indicators {YEAR} by kecamatan: first {first:.3f} s, "
             f"median of {args.repeat} {median:.3f} s  {verdict}"
+        )
+        print(
+            f"{name:<10} dashboard {YEAR}: first {view['first']:.3f} s, median of {args.repeat} "
+            f"{view['median']:.3f} s; after a correction of {YEAR - 2}: {view['past']:.3f} s, "
+            f"of {YEAR}: {view['current']:.3f} s"
         )
 
 

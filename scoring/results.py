@@ -8,7 +8,7 @@ indicator at its best). Nothing a user leaves blank can raise a predikat (decisi
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 OK = "ok"
@@ -124,3 +124,26 @@ class Assessment:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping (tuples become lists)."""
         return {**asdict(self), "provisional": self.provisional}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        """The result `to_dict` gave (also after a JSON round trip); a KeyError or TypeError
+        when `data` is not one, e.g. stored by an older version."""
+        values = _known(cls, data)
+        values["aspects"] = tuple(AspectResult(**_known(AspectResult, a)) for a in data["aspects"])
+        values["indicators"] = tuple(_indicator(i) for i in data["indicators"])
+        values["missing"] = tuple(data["missing"])
+        values["provisional_reasons"] = tuple(data["provisional_reasons"])
+        return cls(**values)
+
+
+def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of dataclass `cls` found in `data`; a missing required one fails in `cls()`."""
+    return {f.name: data[f.name] for f in fields(cls) if f.name in data}
+
+
+def _indicator(data: dict[str, Any]) -> IndicatorResult:
+    values = _known(IndicatorResult, data)
+    for name in ("notes", "unanswered"):
+        values[name] = tuple(values.get(name) or ())
+    return IndicatorResult(**values)

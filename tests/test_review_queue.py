@@ -12,7 +12,7 @@ from sikomo.format import angka
 from sikomo.models import Jenis, Predikat, ReportStatus, Role
 from sikomo.review import operations as ops
 from sikomo.review.operations import live_result
-from sikomo.review.queue import FLAGS, QueueFilters, build_queue, paginate
+from sikomo.review.queue import FLAGS, QueueFilters, build_queue, queue_page
 from sikomo.review.values import PREDIKAT_RANK
 
 
@@ -116,7 +116,7 @@ def test_the_queue_filters_by_kecamatan(queue):
 
 
 def test_the_queue_is_paginated(queue):
-    page = paginate(build_queue(QueueFilters()), 2, 2)
+    page = queue_page(QueueFilters(), 2, 2)
     assert names(page.items) == ["Rasio", "Peringatan"]
     assert (page.pages, page.has_prev, page.has_next) == (3, True, True)
 

@@ -37,6 +37,7 @@ from sikomo.models.reports import (
     parse_int,
     refresh_counted_latest,
 )
+from sikomo.models.scores import ReportScore
 
 __all__ = [
     "COUNTED_LATEST_INPUTS",
@@ -60,6 +61,7 @@ __all__ = [
     "Predikat",
     "Region",
     "Report",
+    "ReportScore",
     "ReportStatus",
     "Review",
     "Role",

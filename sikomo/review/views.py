@@ -1,13 +1,12 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-import scoring
 from sikomo import MAX_ID
 from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Jenis, Predikat, Report, ReportStatus, Role
 from sikomo.registry.operations import regions
-from sikomo.review import bp, certificate, page
+from sikomo.review import bp, certificate, page, scores
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from sikomo.review import queue as q
@@ -54,8 +53,8 @@ def filters_from_args(args) -> q.QueueFilters:
 @roles_required(*STAFF)
 def index():
     filters = filters_from_args(request.args)
-    rows = q.build_queue(filters)
-    page = q.paginate(rows, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"])
+    number = request.args.get("page", 1, type=int)
+    page = q.queue_page(filters, min(number, MAX_ID), current_app.config["PER_PAGE"])
     return render_template(
         "review/queue.html",
         page=page,
@@ -76,12 +75,9 @@ def report_or_404(report_id: int) -> Report:
 
 
 def render_review(report: Report, status: int = 200, **forms):
-    try:
-        result, error = ops.live_result(report), ""
-    except scoring.ScoringError as exc:
-        result, error = None, str(exc)
+    # the stored row when current; a GET stores what it computed (a failed POST never does)
+    row, result, error = scores.for_report(report, store=request.method == "GET")
     previous = ops.previous_assessment(report)
-    row = q.queue_row(report, previous, result=result if not error else q.LOOK_UP)
     context = {
         "report": report,
         "coop": report.cooperative,

@@ -285,6 +285,32 @@ def test_result_serialises_to_json(report):
     } <= set(data["indicators"][0])
 
 
+@pytest.mark.parametrize("complete", [False, True])
+def test_a_result_read_back_from_its_json_is_the_same_result(report, complete):
+    import json
+
+    from scoring.results import Assessment
+
+    answers = {c: True for c in OLD.item_codes} if complete else {}
+    extra = {**OLD_EXTRA, "tahun_buku": 2020, "kuesioner": answers} if complete else {}
+    result = assess({**report, **extra})
+    assert result.complete is complete
+    stored = json.loads(json.dumps(result.to_dict()))
+    again = Assessment.from_dict(stored)
+    assert json.loads(json.dumps(again.to_dict())) == stored
+    assert again.indicators[0].notes == result.indicators[0].notes
+    assert isinstance(again.indicators[0], type(result.indicators[0]))
+
+
+def test_reading_back_a_result_without_its_parts_fails(report):
+    from scoring.results import Assessment
+
+    data = assess(report).to_dict()
+    del data["indicators"]
+    with pytest.raises(KeyError):
+        Assessment.from_dict(data)
+
+
 MINI = """
 id = "mini"
 version = "1"

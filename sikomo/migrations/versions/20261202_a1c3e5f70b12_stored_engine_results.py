@@ -16,9 +16,30 @@ branch_labels = None
 depends_on = None
 
 
+JSON_TYPE = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
+
+
 def upgrade():
-    pass
+    # Derived data: empty after the upgrade, filled when the queue or a review page is opened
+    # (or by `flask --app sikomo refresh-scores`).
+    op.create_table(
+        'report_score',
+        sa.Column('report_id', sa.Integer(), nullable=False),
+        sa.Column('engine_version', sa.String(length=80), nullable=False),
+        sa.Column('risk', sa.Integer(), nullable=False),
+        sa.Column('flags', sa.String(length=100), nullable=False),
+        sa.Column('rank_best', sa.Integer(), nullable=True),
+        sa.Column('rank_worst', sa.Integer(), nullable=True),
+        sa.Column('summary', JSON_TYPE, nullable=False),
+        sa.Column('result', JSON_TYPE, nullable=True),
+        sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['report_id'], ['report.id'],
+                                name=op.f('fk_report_score_report_id_report'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('report_id', name=op.f('pk_report_score')),
+    )
+    op.create_index('ix_report_score_risk', 'report_score', ['risk'], unique=False)
 
 
 def downgrade():
-    pass
+    op.drop_index('ix_report_score_risk', table_name='report_score')
+    op.drop_table('report_score')

@@ -1,0 +1,217 @@
+"""The engine run once per report version: `ReportScore` rows, refreshed when missing or stale.
+
+A row holds what the review queue shows and sorts by (rows.QueueRow as a summary, its risk,
+flags and predikat ranks as columns) and the full live result the review page explains. It is
+derived data: `refresh` writes the rows a page needs that are missing or were written by another
+engine version (the rulesets, the report schema, FORMAT); the flush listener at the bottom drops
+the rows of every cooperative a flush touched — a report, its review (corrections, *tidak
+berlaku*), an assessment, the cooperative's jenis — since last year's figures and predikat feed
+this year's row. So a GET never shows a result its inputs no longer give.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, delete, event, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
+
+import scoring
+from scoring.ruleset import builtin_rulesets
+from scoring.schema import SCHEMA_PATH
+from sikomo import prior_year
+from sikomo.extensions import db
+from sikomo.models import Assessment, Cooperative, Report, ReportScore, Review
+from sikomo.models.base import utcnow
+from sikomo.review.operations import live_result
+from sikomo.review.rows import QueueRow, previous_assessments, queue_row
+
+FORMAT = 1  # bump when what a row holds, or how the engine computes, changes without a ruleset
+CHUNK = 500  # reports computed and written per step; ids per IN list
+
+
+@cache
+def engine_version() -> str:
+    """A fingerprint of everything a stored row was computed with."""
+    parts = [f"format={FORMAT}", SCHEMA_PATH.read_text(encoding="utf-8")]
+    parts += [f"{rs.id}={rs.content_hash}" for rs in sorted(builtin_rulesets().values(), key=_id)]
+    return "v1:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def _id(ruleset) -> str:
+    return ruleset.id
+
+
+def fresh():
+    """The join condition of a report with its current row (stale rows join as missing)."""
+    return (ReportScore.report_id == Report.id) & (ReportScore.engine_version == engine_version())
+
+
+def stale_ids(reports: Select) -> list[int]:
+    """The ids among `reports` (a select of Report) that have no current row."""
+    ids = reports.with_only_columns(Report.id).order_by(None)
+    ids = ids.outerjoin(ReportScore, fresh()).where(ReportScore.report_id.is_(None))
+    return list(db.session.scalars(ids))
+
+
+def refresh(report_ids: Sequence[int]) -> int:
+    """Compute and store the rows of these reports, CHUNK at a time; commits. The number written."""
+    for start in range(0, len(report_ids), CHUNK):
+        reports = load(report_ids[start : start + CHUNK])
+        write(
+            [computed(r, previous, last_year) for r, previous, last_year in with_context(reports)]
+        )
+        db.session.commit()
+    return len(report_ids)
+
+
+def load(ids: Sequence[int]) -> list[Report]:
+    query = (
+        select(Report)
+        .where(Report.id.in_(ids))
+        .options(
+            joinedload(Report.cooperative).joinedload(Cooperative.region),
+            selectinload(Report.review),
+            selectinload(Report.assessments),
+        )
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def with_context(reports: list[Report]) -> Iterable[tuple]:
+    """Each report with last year's decided assessment and last year's report, fetched at once."""
+    previous = previous_assessments(reports)
+    last_year = prior_year.previous_reports((r.cooperative_id, r.tahun_buku) for r in reports)
+    for r in reports:
+        key = (r.cooperative_id, r.tahun_buku)
+        yield r, previous.get((r.cooperative_id, r.tahun_buku - 1)), last_year.get(key)
+
+
+def computed(report: Report, previous: Assessment | None, last_year) -> dict[str, Any]:
+    """A report's row as column values: one engine run."""
+    try:
+        result, error = live_result(report, last_year), ""
+    except scoring.ScoringError as exc:
+        result, error = None, str(exc)
+    # a refused report: queue_row runs the engine again to flag it (rare, and cheap)
+    row = queue_row(report, previous, last_year, result if not error else prior_year.LOOK_UP)
+    return values(report.id, row, result)
+
+
+def values(report_id: int, row: QueueRow, result: scoring.Assessment | None) -> dict[str, Any]:
+    best, worst = row.ranks()
+    return {
+        "report_id": report_id,
+        "engine_version": engine_version(),
+        "risk": row.risk,
+        "flags": " " + " ".join(f.code for f in row.flags) + " ",
+        "rank_best": best,
+        "rank_worst": worst,
+        "summary": row.to_summary(),
+        "result": result.to_dict() if result is not None else None,
+        "computed_at": utcnow(),
+    }
+
+
+def write(rows: list[dict[str, Any]]) -> None:
+    """Insert or replace rows: two requests may compute the same report at the same time."""
+    if not rows:
+        return
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ReportScore)
+    columns = {k: statement.excluded[k] for k in rows[0] if k != "report_id"}
+    db.session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=columns),
+                       rows)  # fmt: skip
+
+
+def queue_rows(pairs: Iterable[tuple[Report, dict | None]]) -> list[QueueRow]:
+    """Rows read back from summaries; a report whose row went missing meanwhile is computed."""
+    pairs = list(pairs)
+    missing = [r for r, summary in pairs if summary is None]
+    computed_now = {}
+    if missing:
+        for r, previous, last_year in with_context(missing):
+            computed_now[r.id] = computed(r, previous, last_year)["summary"]
+    return [QueueRow.from_summary(r, s if s is not None else computed_now[r.id]) for r, s in pairs]
+
+
+def for_report(report: Report, store: bool) -> tuple[QueueRow, scoring.Assessment | None, str]:
+    """The report's queue row, live result and engine error, from its row when current.
+
+    `store`: write a computed row (a GET, whose session holds nothing else to commit).
+    """
+    stored = db.session.scalar(
+        select(ReportScore)
+        .where(ReportScore.report_id == report.id, ReportScore.engine_version == engine_version())
+        .options(undefer(ReportScore.result))
+    )
+    if stored is not None:
+        row = QueueRow.from_summary(report, stored.summary)
+        result = read_result(stored.result)
+        if result is not None or stored.result is None:
+            return row, result, row.error
+    (report_, previous, last_year), = with_context([report])  # fmt: skip
+    computed_row = computed(report_, previous, last_year)
+    if store:
+        write([computed_row])
+        db.session.commit()
+    row = QueueRow.from_summary(report, computed_row["summary"])
+    return row, read_result(computed_row["result"]), row.error
+
+
+def read_result(data: dict[str, Any] | None) -> scoring.Assessment | None:
+    if data is None:
+        return None
+    try:
+        return scoring.Assessment.from_dict(data)
+    except (KeyError, TypeError):
+        return None
+
+
+# What a flush must change for rows to be dropped: any column of these, for their cooperative.
+WATCHED = (Report, Review, Assessment, Cooperative)
+
+
+def touched(session: Session) -> tuple[set[int], set[int]]:
+    """(cooperative ids, report ids) whose rows this flush may have made stale: every report of
+    those cooperatives, and of these reports' cooperatives, and these reports themselves."""
+    coops: set[int | None] = set()
+    reports: set[int | None] = set()
+    changed = [o for o in session.dirty if isinstance(o, WATCHED) and session.is_modified(o)]
+    for obj in (*session.new, *session.deleted, *changed):
+        if isinstance(obj, Report):
+            coops.add(obj.cooperative_id)
+            reports.add(obj.id)  # a deleted report no longer lists under its cooperative
+        elif isinstance(obj, Cooperative):
+            coops.add(obj.id)
+        elif isinstance(obj, Review | Assessment):
+            reports.add(obj.report_id)
+    coops.discard(None)
+    reports.discard(None)
+    return coops, reports  # type: ignore[return-value]
+
+
+def drop(connection, coops: set[int], reports: set[int]) -> None:
+    table, report = ReportScore.__table__, Report.__table__
+    for chunk in chunks(sorted(coops)):
+        ids = select(report.c.id).where(report.c.cooperative_id.in_(chunk))
+        connection.execute(delete(table).where(table.c.report_id.in_(ids)))
+    for chunk in chunks(sorted(reports)):
+        owners = select(report.c.cooperative_id).where(report.c.id.in_(chunk))
+        ids = select(report.c.id).where(report.c.cooperative_id.in_(owners))
+        connection.execute(delete(table).where(or_(table.c.report_id.in_(chunk),
+                                                   table.c.report_id.in_(ids))))  # fmt: skip
+
+
+def chunks(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+@event.listens_for(Session, "after_flush")
+def _drop_touched(session: Session, flush_context) -> None:
+    coops, reports = touched(session)
+    if coops or reports:
+        drop(session.connection(), coops, reports)

@@ -1,0 +1,156 @@
+"""The engine runs once per report version: stored rows, reused by the queue and the review page,
+dropped when anything they were computed from changes."""
+
+import pytest
+from sqlalchemy import select, update
+
+import scoring
+from sikomo.assessments import new_assessment, run_engine
+from sikomo.extensions import db
+from sikomo.models import AssessmentStatus, Predikat, ReportScore, ReportStatus, Role
+from sikomo.review import operations as ops
+from sikomo.review import scores
+from sikomo.review.queue import QueueFilters, build_queue, queue_page
+from sikomo.review.rows import previous_assessments, queue_row
+
+
+@pytest.fixture
+def engine_runs(monkeypatch):
+    """Counts scoring.assess calls made through the app."""
+    calls = []
+    real = scoring.assess
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scoring, "assess", counted)
+    return calls
+
+
+def stored(report) -> ReportScore | None:
+    db.session.expire_all()
+    return db.session.get(ReportScore, report.id)
+
+
+def test_the_queue_scores_each_report_once_then_reads_the_stored_rows(make_submitted, engine_runs):
+    reports = [make_submitted(tahun_buku=year) for year in (2023, 2024, 2025)]
+    first = build_queue(QueueFilters())
+    assert len(engine_runs) == len(reports) == len(first)
+    again = build_queue(QueueFilters())
+    assert len(engine_runs) == len(reports)  # nothing recomputed
+    assert [r.to_summary() for r in again] == [r.to_summary() for r in first]
+
+
+def test_a_stored_row_equals_a_fresh_computation(make_submitted, make_approved, engine_runs):
+    coop = make_approved(tahun_buku=2024, predikat=Predikat.SEHAT).report.cooperative
+    make_submitted(coop, 2025, answers={})  # provisional, compared with last year
+    make_submitted(tahun_buku=2025)
+    for row in build_queue(QueueFilters(status=None)):
+        report = row.report
+        previous = previous_assessments([report]).get(
+            (report.cooperative_id, report.tahun_buku - 1)
+        )
+        assert row.to_summary() == queue_row(report, previous).to_summary()
+
+
+def test_the_review_page_reuses_the_stored_result(client, login_as, make_submitted, engine_runs):
+    report = make_submitted()
+    login_as(Role.PENGAWAS)
+    assert client.get("/penilaian/").status_code == 200
+    runs = len(engine_runs)
+    response = client.get(f"/penilaian/laporan/{report.id}")
+    assert response.status_code == 200 and "92,19" in response.get_data(as_text=True)
+    assert len(engine_runs) == runs  # the page read the stored result
+    assert stored(report).result["total"] == 92.19
+
+
+def test_a_review_page_opened_first_stores_its_result_for_the_queue(
+    client, login_as, make_submitted, engine_runs
+):
+    report = make_submitted()
+    login_as(Role.PENGAWAS)
+    assert client.get(f"/penilaian/laporan/{report.id}").status_code == 200
+    assert stored(report) is not None and len(engine_runs) == 1
+    assert client.get("/penilaian/").status_code == 200
+    assert len(engine_runs) == 1
+
+
+def test_a_correction_drops_the_row_and_the_queue_shows_the_new_score(
+    login_as, make_submitted, engine_runs
+):
+    report = make_submitted()
+    [before] = build_queue(QueueFilters())
+    assert before.engine.total == 92.19
+    pengawas = login_as(Role.PENGAWAS)
+    no = {code: False for code in ops.item_codes(report) if code.startswith("tk.")}
+    notes = dict.fromkeys(no, "Tidak sesuai notulen RAT")
+    ops.correct_answers(pengawas, report, no, report.version_id, notes)
+    assert stored(report) is None
+    [after] = build_queue(QueueFilters())
+    assert after.engine.total == 69.69 and after.engine.total == ops.live_result(report).total
+
+
+def test_a_new_decision_on_last_years_report_drops_this_years_row(make_submitted, make_approved):
+    last_year = make_approved(tahun_buku=2024, predikat=Predikat.SEHAT)
+    report = make_submitted(last_year.report.cooperative, 2025)
+    build_queue(QueueFilters())
+    assert stored(report) is not None
+    again = new_assessment(
+        last_year.report, run_engine(last_year.report), AssessmentStatus.APPROVED
+    )
+    again.predikat = Predikat.DALAM_PENGAWASAN_KHUSUS
+    db.session.add(again)
+    db.session.commit()
+    assert stored(report) is None
+    [row] = build_queue(QueueFilters())
+    assert row.previous_predikat == "dalam_pengawasan_khusus"
+
+
+def test_an_approval_moves_the_report_and_keeps_the_queue_right(
+    login_as, make_submitted, engine_runs
+):
+    report = make_submitted()
+    build_queue(QueueFilters())
+    pengawas = login_as(Role.PENGAWAS)
+    ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    assert build_queue(QueueFilters()) == []
+    [approved] = build_queue(QueueFilters(status=ReportStatus.DISETUJUI))
+    assert approved.decided == "sehat"
+    assert stored(report).summary["decided"] == "sehat"
+    assert report.assessments[-1].status == AssessmentStatus.APPROVED
+
+
+def test_rows_of_another_engine_version_are_recomputed(make_submitted, engine_runs):
+    make_submitted()
+    build_queue(QueueFilters())
+    db.session.execute(update(ReportScore).values(engine_version="v0:old", risk=99))
+    db.session.commit()
+    [row] = build_queue(QueueFilters())
+    assert len(engine_runs) == 2 and row.risk < 99
+    versions = db.session.scalars(select(ReportScore.engine_version)).all()
+    assert versions == [scores.engine_version()]
+
+
+def test_a_row_dropped_between_refresh_and_read_is_computed_when_read(make_submitted, monkeypatch):
+    report = make_submitted()
+    monkeypatch.setattr(scores, "refresh", lambda ids: 0)  # another request dropped it meanwhile
+    [row] = build_queue(QueueFilters())
+    assert row.report.id == report.id and row.engine.total == 92.19
+
+
+def test_the_queue_page_counts_and_orders_in_sql(make_submitted, make_cooperative):
+    for i in range(5):
+        make_submitted(make_cooperative(f"Koperasi {i}", nik=f"35160000000001{i:02d}"))
+    page = queue_page(QueueFilters(), 2, 2)
+    assert (page.total, page.pages, len(page.items)) == (5, 3, 2)
+    everything = [r.report.id for r in build_queue(QueueFilters())]
+    assert [r.report.id for r in page.items] == everything[2:4]
+    assert queue_page(QueueFilters(), 99, 2).page == 3  # past the end: the last page
+
+
+def test_a_refused_report_is_stored_with_its_error(make_submitted, engine_runs):
+    report = make_submitted(total_aset=-5)
+    [row] = build_queue(QueueFilters())
+    assert row.error and [f.code for f in row.flags][0] == "galat"
+    assert stored(report).summary["error"] == row.error

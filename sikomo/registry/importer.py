@@ -1,14 +1,21 @@
-"""All-or-nothing import of the cooperative register from CSV or XLSX."""
+"""All-or-nothing import of the cooperative register from CSV or XLSX, linear in rows."""
 
 import io
+import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sikomo import audit
 from sikomo.extensions import db
+from sikomo.models import Cooperative, Region
+from sikomo.progress import EVERY_ROWS, ProgressCallback
 from sikomo.registry import operations as ops
 from sikomo.registry.values import parse_bool, parse_date, parse_jenis, valid_nik
+
+log = logging.getLogger(__name__)
 
 COLUMNS = (
     "nik",
@@ -22,6 +29,10 @@ COLUMNS = (
     "alamat",
 )
 REQUIRED = ("nama", "kecamatan", "jenis", "simpan_pinjam")
+LOOKUP_CHUNK = 500  # NIKs per IN (...) query
+WRITE_CHUNK = 1000  # rows per flush: the page sees rows written, statements stay per chunk
+BUSY = ("Basis data sedang dipakai proses lain (mis. impor lain); tidak ada data yang disimpan. "
+        "Ulangi impor sebentar lagi.")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,12 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     raise ValueError("Format berkas harus CSV atau XLSX.")
 
 
-def import_cooperatives(actor, content: bytes, filename: str) -> ImportResult:
-    """Validate every row; write all of them in one transaction only when none has an error."""
+def import_cooperatives(
+    actor, content: bytes, filename: str, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Validate every row; write all of them in one transaction only when none has an error.
+
+    `progress(checked, written, total)` is called every EVERY_ROWS rows of each phase."""
     try:
         table = read_table(content, filename)
     except Exception as exc:  # noqa: BLE001  (any parser failure is the file's fault)
@@ -68,22 +83,33 @@ def import_cooperatives(actor, content: bytes, filename: str) -> ImportResult:
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         return ImportResult(errors=[RowError(1, c, "Kolom tidak ditemukan.") for c in missing])
-    rows, errors = validate_rows(table)
+    progress = progress or _silent
+    rows, errors = validate_rows(table, progress)
     if errors:
         return ImportResult(errors=errors)
     if not rows:
         return ImportResult(errors=[RowError(2, "-", "Berkas tidak berisi data.")])
-    return write_rows(actor, rows)
+    return write_rows(actor, rows, progress, total=len(table))
 
 
-def validate_rows(table: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
+def _silent(checked: int, written: int, total: int) -> None:
+    pass
+
+
+def validate_rows(
+    table: pd.DataFrame, progress: ProgressCallback = _silent
+) -> tuple[list[dict], list[RowError]]:
     rows, errors, seen_nik = [], [], {}
-    for index, record in enumerate(table.to_dict("records")):
+    regions = region_ids()
+    records = table.to_dict("records")
+    for index, record in enumerate(records):
         baris = index + 2
+        if index and index % EVERY_ROWS == 0:
+            progress(index, 0, len(records))
         cells = {k: str(record.get(k, "")).strip() for k in COLUMNS}
         if not any(cells.values()):
             continue  # blank line
-        values, row_errors = validate_row(baris, cells)
+        values, row_errors = validate_row(baris, cells, regions)
         nik = values.get("nik")
         if nik and nik in seen_nik:
             row_errors.append(RowError(baris, "nik", f"NIK sama dengan baris {seen_nik[nik]}."))
@@ -91,10 +117,18 @@ def validate_rows(table: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
             seen_nik.setdefault(nik, baris)
         errors.extend(row_errors)
         rows.append(values)
+    progress(len(records), 0, len(records))
     return rows, errors
 
 
-def validate_row(baris: int, cells: dict[str, str]) -> tuple[dict, list[RowError]]:
+def region_ids() -> dict[str, int]:
+    """Every kecamatan by its lower-case name: one query for the whole file."""
+    return {r.kecamatan.strip().lower(): r.id for r in db.session.scalars(select(Region))}
+
+
+def validate_row(
+    baris: int, cells: dict[str, str], regions: dict[str, int]
+) -> tuple[dict, list[RowError]]:
     values: dict = {}
     errors: list[RowError] = []
 
@@ -110,11 +144,11 @@ def validate_row(baris: int, cells: dict[str, str]) -> tuple[dict, list[RowError
     values["nik"] = nik or None
     values["nama"] = cells["nama"]
     if cells["kecamatan"]:
-        region = ops.region_by_name(cells["kecamatan"])
-        if region is None:
+        region_id = regions.get(cells["kecamatan"].lower())
+        if region_id is None:
             fail("kecamatan", f"Kecamatan '{cells['kecamatan']}' tidak dikenal.")
         else:
-            values["region_id"] = region.id
+            values["region_id"] = region_id
     if cells["jenis"]:
         values["jenis"] = parse_jenis(cells["jenis"])
         if values["jenis"] is None:
@@ -134,24 +168,67 @@ def validate_row(baris: int, cells: dict[str, str]) -> tuple[dict, list[RowError
     return values, errors
 
 
-def write_rows(actor, rows: list[dict]) -> ImportResult:
+def write_rows(
+    actor, rows: list[dict], progress: ProgressCallback = _silent, total: int | None = None
+) -> ImportResult:
+    """A flush per WRITE_CHUNK rows, audit events in bulk, one commit; a clash writes nothing."""
     result = ImportResult()
+    total = total or len(rows)
     try:
-        for values in rows:
-            existing = ops.cooperative_by_nik(values["nik"]) if values["nik"] else None
-            if existing is None:
-                ops.add_cooperative(actor, values)
-                result.created += 1
-            elif ops.change_cooperative(actor, existing, values):
-                result.updated += 1
-            else:
-                result.unchanged += 1
+        registered = cooperatives_by_nik({values["nik"] for values in rows if values["nik"]})
+        for start in range(0, len(rows), WRITE_CHUNK):
+            end = start + WRITE_CHUNK
+            _write_chunk(actor, rows[start:end], registered, result)
+            progress(total, end if end < len(rows) else total, total)  # blank lines count as done
         audit.record(actor, "cooperative.import", None, None, summary(result))
         db.session.commit()
+    except (IntegrityError, OperationalError):
+        # another request wrote the same NIK, or holds SQLite's write lock, meanwhile
+        db.session.rollback()
+        log.exception("register import not written")
+        return ImportResult(errors=[RowError(1, "-", BUSY)])
     except Exception:
         db.session.rollback()
         raise
     return result
+
+
+def cooperatives_by_nik(niks: set[str]) -> dict[str, Cooperative]:
+    """The registered cooperatives of these NIKs, LOOKUP_CHUNK at a time (not one per row)."""
+    ordered = sorted(niks)
+    found: dict[str, Cooperative] = {}
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        query = select(Cooperative).where(
+            Cooperative.nik.in_(ordered[start : start + LOOKUP_CHUNK])
+        )
+        found.update((coop.nik, coop) for coop in db.session.scalars(query))
+    return found
+
+
+def _write_chunk(actor, rows: list[dict], registered: dict, result: ImportResult) -> None:
+    created, changed = [], []
+    for values in rows:
+        coop = registered.get(values["nik"]) if values["nik"] else None
+        if coop is None:
+            coop = Cooperative()
+            ops.apply_values(coop, values)
+            created.append(coop)
+            continue
+        before = audit.snapshot(coop)
+        ops.apply_values(coop, values)
+        after = audit.snapshot(coop)
+        if before == after:
+            result.unchanged += 1
+        else:
+            changed.append(
+                (coop, ops.diff(before, after, "before"), ops.diff(before, after, "after"))
+            )
+    db.session.add_all(created)
+    db.session.flush()
+    audit.record_many(actor, "cooperative.create", [(c, None, audit.snapshot(c)) for c in created])
+    audit.record_many(actor, "cooperative.update", changed)
+    result.created += len(created)
+    result.updated += len(changed)
 
 
 def summary(result: ImportResult) -> dict:

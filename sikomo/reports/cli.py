@@ -10,8 +10,11 @@ from sikomo.reports.importer import import_file
 def import_reports_command(file: Path):
     """Import reports (one row each: nik, tahun_buku and schema keys) as submitted, all or nothing."""
 
-    def progress(done: int, total: int) -> None:
-        click.echo(f"{done}/{total} baris diperiksa", err=True)
+    def progress(checked: int, written: int, total: int) -> None:
+        if written:
+            click.echo(f"{written}/{total} baris ditulis", err=True)
+        else:
+            click.echo(f"{checked}/{total} baris diperiksa", err=True)
 
     result = import_file("cli", file.read_bytes(), file.name, progress)
     if not result.ok:

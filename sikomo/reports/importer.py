@@ -1,12 +1,13 @@
 """Dinas bulk import of reports: one row per report, all or nothing, through the same edits."""
 
-from collections.abc import Callable
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from scoring.ruleset import all_item_codes
 from scoring.schema import KUESIONER_PREFIX, fields
@@ -14,12 +15,17 @@ from sikomo import audit, edit_rules, prior_year
 from sikomo.extensions import db
 from sikomo.models import Cooperative, Report, ReportStatus
 from sikomo.numbers import AmountError, parse_amount
+from sikomo.progress import EVERY_ROWS, ProgressCallback
 from sikomo.registry.importer import RowError, read_table
 from sikomo.reports import operations as ops
 
 IDENTITY = ("nik", "tahun_buku")
 NOT_IMPORTED = {"cooperative_id", "jenis", "metode"}
 IMPORTED_NOTE = "Diimpor oleh Dinas dari berkas; belum ada penjelasan pengurus."
+BUSY = ("Laporan yang sama disimpan proses lain, atau basis data sedang dipakai impor lain; "
+        "tidak ada laporan yang disimpan. Ulangi impor sebentar lagi.")  # fmt: skip
+WRITE_CHUNK = 1000  # reports per flush: the page sees rows written, statements stay per chunk
+log = logging.getLogger(__name__)
 ANSWERS = {"1": True, "ya": True, "true": True, "terpenuhi": True,
            "0": False, "tidak": False, "false": False, "tidak terpenuhi": False}  # fmt: skip
 
@@ -153,63 +159,89 @@ def _check_row(row: _Row, seen: set, approved: Report | None, newest, result: Re
 
 
 def import_reports(
-    actor, df: pd.DataFrame, progress: Callable[[int, int], None] | None = None
+    actor, df: pd.DataFrame, progress: ProgressCallback | None = None
 ) -> ReportImport:
-    """Validate every row first; store all as diajukan (marked imported) only when none fails."""
+    """Validate every row first; store all as diajukan (marked imported) only when none fails.
+
+    `progress(checked, written, total)` is called every EVERY_ROWS rows of each phase."""
     result = ReportImport()
     df = df.rename(columns=lambda c: str(c).strip())
     _check_columns(df, result)
     if result.errors:
         return result
-    coops = {
-        c.nik: c
-        for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
-    }
-    records = df.to_dict("records")
-    parsed = (_parse_row(number, record, coops, result) for number, record in enumerate(records, 2))
-    rows = [row for row in parsed if row is not None]
+    progress = progress or _silent
+    rows = _parse_rows(df.to_dict("records"), result, progress)
+    total = len(df)
     _fill_prior_years(rows)
     approved = prior_year.previous_reports(
         ((row.cooperative.id, row.tahun_buku) for row in rows), approved_only=True
     )
     newest = newest_versions({(row.cooperative.id, row.tahun_buku) for row in rows})
     seen: set[tuple[int, int]] = set()
-    for done, row in enumerate(rows, start=1):
+    for row in rows:
         key = (row.cooperative.id, row.tahun_buku)
         _check_row(row, seen, approved.get(key), newest.get(key), result)
-        if progress and done % 500 == 0:
-            progress(done, len(records))
+    progress(total, 0, total)
     if result.errors:
         return result
-    _write(actor, rows, newest, result)
-    if progress:
-        progress(len(records), len(records))
+    try:
+        _write(actor, rows, newest, result, progress)
+    except (IntegrityError, OperationalError):  # a clash with another request: nothing written
+        db.session.rollback()
+        log.exception("report import not written")
+        return ReportImport(errors=[RowError(1, "-", BUSY)])
     return result
 
 
-def _write(actor, rows: list[_Row], newest, result: ReportImport) -> None:
-    """All rows in one flush, their audit events in bulk, one commit (linear in rows)."""
+def _silent(checked: int, written: int, total: int) -> None:
+    pass
+
+
+def _parse_rows(records: list[dict], result: ReportImport, progress) -> list[_Row]:
+    """Parse each row's cells; a row counts as checked once its edit rules ran (the last step)."""
+    coops = {
+        c.nik: c
+        for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
+    }
+    rows = []
+    for done, record in enumerate(records, start=1):
+        row = _parse_row(done + 1, record, coops, result)
+        if row is not None:
+            rows.append(row)
+        if done % EVERY_ROWS == 0 and done < len(records):
+            progress(done, 0, len(records))
+    return rows
+
+
+def _write(actor, rows: list[_Row], newest, result: ReportImport, progress) -> None:
+    """A flush per WRITE_CHUNK rows with their audit events in bulk, one commit (linear)."""
     now = datetime.now(UTC)
-    reports = []
-    for row in rows:
-        before = newest.get((row.cooperative.id, row.tahun_buku))
-        reports.append(Report(
-            cooperative_id=row.cooperative.id, tahun_buku=row.tahun_buku,
-            version=before[0] + 1 if before else 1, status=ReportStatus.DIAJUKAN,
-            imported=True, data=row.data, submitted_at=now,
-        ))  # fmt: skip
-        result.warnings += len(row.data.get(ops.EXPLANATIONS, {}))
-    db.session.add_all(reports)
-    db.session.flush()
-    audit.record_many(actor, "report.import", [
-        (report, None, {"tahun_buku": report.tahun_buku, "versi": report.version,
-                        "status": "diajukan"}) for report in reports
-    ])  # fmt: skip
-    result.created = len(rows)
+    for start in range(0, len(rows), WRITE_CHUNK):
+        reports = [_new_report(row, newest, now) for row in rows[start : start + WRITE_CHUNK]]
+        db.session.add_all(reports)
+        db.session.flush()
+        audit.record_many(actor, "report.import", [
+            (report, None, {"tahun_buku": report.tahun_buku, "versi": report.version,
+                            "status": "diajukan"}) for report in reports
+        ])  # fmt: skip
+        result.created += len(reports)
+        result.warnings += sum(len(report.data.get(ops.EXPLANATIONS, {})) for report in reports)
+        progress(len(rows), result.created, len(rows))
     db.session.commit()
 
 
-def import_file(actor, content: bytes, filename: str, progress=None) -> ReportImport:
+def _new_report(row: _Row, newest, now: datetime) -> Report:
+    before = newest.get((row.cooperative.id, row.tahun_buku))
+    return Report(
+        cooperative_id=row.cooperative.id, tahun_buku=row.tahun_buku,
+        version=before[0] + 1 if before else 1, status=ReportStatus.DIAJUKAN,
+        imported=True, data=row.data, submitted_at=now,
+    )  # fmt: skip
+
+
+def import_file(
+    actor, content: bytes, filename: str, progress: ProgressCallback | None = None
+) -> ReportImport:
     try:
         df = read_table(content, filename)
     except ValueError as exc:

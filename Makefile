@@ -21,6 +21,7 @@ instance/config.py:
 run: install instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) refresh-scores
 	@echo "SIKOMO berjalan di http://127.0.0.1:5000 (Ctrl+C untuk berhenti); akun demo di atas."
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

@@ -14,7 +14,7 @@ def init_app(app) -> None:
 
     commands = (seed_demo_command, create_user_command, import_command, regions_command,
                 import_reports_command, rescore_command, import_assessments_command,
-                *INDICATOR_COMMANDS)  # fmt: skip
+                refresh_scores_command, *INDICATOR_COMMANDS)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
 
@@ -32,6 +32,27 @@ def seed_demo_command():
     click.echo("Akun demo (email / kata sandi):")
     for role, email, password in result["pengguna"]:
         click.echo(f"  {role:<9} {email:<24} {password}")
+
+
+@click.command("refresh-scores")
+@click.option("--all", "everything", is_flag=True, help="Hitung ulang semua, juga yang terkini.")
+def refresh_scores_command(everything):
+    """Store the engine's result of every report version the review queue shows.
+
+    The queue and the review page compute missing rows themselves; run this after an upgrade
+    (a new ruleset makes every row stale) or a bulk import, so no page waits for thousands.
+    """
+    from sqlalchemy import select
+
+    from sikomo.extensions import db
+    from sikomo.models import Report
+    from sikomo.review import scores
+    from sikomo.review.queue import QUEUE_STATUSES
+
+    reports = select(Report).where(Report.status.in_(QUEUE_STATUSES))
+    ids = db.session.scalars(reports.with_only_columns(Report.id)) if everything else None
+    written = scores.refresh(list(ids) if ids is not None else scores.stale_ids(reports))
+    click.echo(f"Hasil mesin tersimpan untuk {written} versi laporan.")
 
 
 @click.command("create-user")

@@ -132,6 +132,22 @@ def test_rows_of_another_engine_version_are_recomputed(make_submitted, engine_ru
     assert versions == [scores.engine_version()]
 
 
+def test_a_decided_reports_row_outlives_a_ruleset_change_but_its_live_result_does_not(
+    client, login_as, make_approved, engine_runs
+):
+    report = make_approved(tahun_buku=2024).report
+    build_queue(QueueFilters(status=ReportStatus.DISETUJUI))
+    assert stored(report).engine_version == scores.FROM_ASSESSMENT
+    login_as(Role.PENGAWAS)
+    client.get(f"/penilaian/laporan/{report.id}")
+    assert stored(report).engine_version == scores.engine_version()  # now holds the live result
+    db.session.execute(update(ReportScore).values(engine_version="v0:old"))
+    db.session.commit()
+    runs = len(engine_runs)
+    build_queue(QueueFilters(status=ReportStatus.DISETUJUI))
+    assert len(engine_runs) == runs and stored(report).engine_version == scores.FROM_ASSESSMENT
+
+
 def test_a_row_dropped_between_refresh_and_read_is_computed_when_read(make_submitted, monkeypatch):
     report = make_submitted()
     monkeypatch.setattr(scores, "refresh", lambda ids: 0)  # another request dropped it meanwhile
@@ -154,3 +170,36 @@ def test_a_refused_report_is_stored_with_its_error(make_submitted, engine_runs):
     [row] = build_queue(QueueFilters())
     assert row.error and [f.code for f in row.flags][0] == "galat"
     assert stored(report).summary["error"] == row.error
+
+
+def test_a_decided_report_is_queued_without_the_engine_and_explained_once(
+    client, login_as, make_approved, engine_runs
+):
+    report = make_approved(tahun_buku=2024).report
+    runs = len(engine_runs)
+    [row] = build_queue(QueueFilters(status=ReportStatus.DISETUJUI))
+    assert row.decided == "sehat" and len(engine_runs) == runs  # read from the assessment
+    login_as(Role.PENGAWAS)
+    for _ in range(2):
+        body = client.get(f"/penilaian/laporan/{report.id}").get_data(as_text=True)
+        assert "92,19" in body
+    assert len(engine_runs) == runs + 1  # the first view computed and stored the live result
+    assert stored(report).summary["live"] and stored(report).result["total"] == 92.19
+
+
+def test_a_failed_post_does_not_store_a_row(client, login_as, make_submitted):
+    report = make_submitted()
+    login_as(Role.PENGAWAS)
+    response = client.post(f"/penilaian/laporan/{report.id}/jawaban", data={})
+    assert response.status_code == 400
+    assert stored(report) is None
+
+
+def test_refresh_scores_stores_every_queued_report(app, make_submitted, make_approved):
+    reports = [make_submitted(), make_approved(tahun_buku=2024).report]
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["refresh-scores"])
+    assert result.exit_code == 0 and "untuk 2 versi laporan" in result.output
+    assert all(stored(r) is not None for r in reports)
+    assert "untuk 0 versi" in runner.invoke(args=["refresh-scores"]).output
+    assert "untuk 2 versi" in runner.invoke(args=["refresh-scores", "--all"]).output

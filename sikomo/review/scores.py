@@ -23,9 +23,9 @@ from scoring.ruleset import builtin_rulesets
 from scoring.schema import SCHEMA_PATH
 from sikomo import prior_year
 from sikomo.extensions import db
-from sikomo.models import Assessment, Cooperative, Report, ReportScore, Review
+from sikomo.models import Assessment, Cooperative, Report, ReportScore, ReportStatus, Review
 from sikomo.models.base import utcnow
-from sikomo.review.operations import live_result
+from sikomo.review.operations import decided_assessment, live_result
 from sikomo.review.rows import QueueRow, previous_assessments, queue_row
 
 FORMAT = 1  # bump when what a row holds, or how the engine computes, changes without a ruleset
@@ -40,13 +40,21 @@ def engine_version() -> str:
     return "v1:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
+# A decided report's row read its assessment, not the engine: no ruleset makes it stale.
+FROM_ASSESSMENT = f"assessment:{FORMAT}"
+
+
 def _id(ruleset) -> str:
     return ruleset.id
 
 
+def current():
+    return ReportScore.engine_version.in_((engine_version(), FROM_ASSESSMENT))
+
+
 def fresh():
     """The join condition of a report with its current row (stale rows join as missing)."""
-    return (ReportScore.report_id == Report.id) & (ReportScore.engine_version == engine_version())
+    return (ReportScore.report_id == Report.id) & current()
 
 
 def stale_ids(reports: Select) -> list[int]:
@@ -89,8 +97,11 @@ def with_context(reports: list[Report]) -> Iterable[tuple]:
         yield r, previous.get((r.cooperative_id, r.tahun_buku - 1)), last_year.get(key)
 
 
-def computed(report: Report, previous: Assessment | None, last_year) -> dict[str, Any]:
-    """A report's row as column values: one engine run."""
+def computed(report: Report, previous: Assessment | None, last_year, live: bool = False):
+    """A report's row as column values. A decided report's queue row reads its assessment, so
+    the engine runs only when `live` asks for the explained result too; others run it once."""
+    if not live and report.status == ReportStatus.DISETUJUI and decided_assessment(report):
+        return values(report.id, queue_row(report, previous, last_year), None, live=False)
     try:
         result, error = live_result(report, last_year), ""
     except scoring.ScoringError as exc:
@@ -100,16 +111,17 @@ def computed(report: Report, previous: Assessment | None, last_year) -> dict[str
     return values(report.id, row, result)
 
 
-def values(report_id: int, row: QueueRow, result: scoring.Assessment | None) -> dict[str, Any]:
+def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str, Any]:
+    """`live`: `result` is the live result (None when not scored or refused), not left out."""
     best, worst = row.ranks()
     return {
         "report_id": report_id,
-        "engine_version": engine_version(),
+        "engine_version": engine_version() if live else FROM_ASSESSMENT,
         "risk": row.risk,
         "flags": " " + " ".join(f.code for f in row.flags) + " ",
         "rank_best": best,
         "rank_worst": worst,
-        "summary": row.to_summary(),
+        "summary": row.to_summary() | {"live": live},
         "result": result.to_dict() if result is not None else None,
         "computed_at": utcnow(),
     }
@@ -144,16 +156,16 @@ def for_report(report: Report, store: bool) -> tuple[QueueRow, scoring.Assessmen
     """
     stored = db.session.scalar(
         select(ReportScore)
-        .where(ReportScore.report_id == report.id, ReportScore.engine_version == engine_version())
+        .where(ReportScore.report_id == report.id, current())
         .options(undefer(ReportScore.result))
     )
-    if stored is not None:
+    if stored is not None and stored.summary.get("live"):
         row = QueueRow.from_summary(report, stored.summary)
         result = read_result(stored.result)
         if result is not None or stored.result is None:
             return row, result, row.error
     (report_, previous, last_year), = with_context([report])  # fmt: skip
-    computed_row = computed(report_, previous, last_year)
+    computed_row = computed(report_, previous, last_year, live=True)
     if store:
         write([computed_row])
         db.session.commit()

@@ -1,6 +1,7 @@
 """Benchmark: server time of every main page, at demo scale and at a large district's scale.
 
-    .venv/bin/python benchmarks/pages.py [--scale demo|large|both] [--repeat 20] [--only NAME]
+    .venv/bin/python benchmarks/pages.py [--scale demo|large|both] [--repeat 20] [--only PAGE]
+        [--warmup 2] [--budget 60] [--max-view 300]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/sikomo_bench]
 
 What is measured: the time the Flask application takes to answer one GET (the test client, no
@@ -8,7 +9,9 @@ network, no server), logged in as the role that uses the page, on the demo data 
 generated district of 20,000 cooperatives, 100,000 reports (five tahun buku each) and 5,000
 reports waiting for review (see benchmarks/_data.py). Each page is requested once cold (its
 first view, which may fill caches: printed apart), `--warmup` more times untimed, then
-`--repeat` times; the median and p95 (nearest rank) of those are printed.
+`--repeat` times; the median and p95 (nearest rank) of those are printed, with their number n:
+past `--budget` seconds on one page, one timed view is enough, and a view still running after
+`--max-view` seconds is stopped (the page FAILs), so one very slow page cannot take the run hostage.
 Target, per page: median ≤ 30 ms and p95 ≤ 100 ms (PASS/FAIL).
 
 A page that answers anything but 200 is an error: it is reported and the run exits with
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import statistics
 import sys
 import tempfile
@@ -50,7 +54,6 @@ PASSWORDS = {
     "dinas": ("dinas@sikomo.test", "dinas-demo-123"),
     "admin": ("admin@sikomo.test", "admin-demo-123"),
 }
-MIN_SAMPLES = 3  # views timed however slow the page
 TOKEN = "token"  # a cooperative's API token (Authorization: Bearer)
 
 
@@ -110,10 +113,26 @@ class Timing:
         return self.median_ms <= TARGET_MEDIAN_MS and self.p95_ms <= TARGET_P95_MS
 
 
-def timed_get(client, path: str, headers: dict | None = None) -> float:
-    """Milliseconds for one GET answered 200 (the test client reads the whole body)."""
+class ViewTimeout(BaseException):
+    """A view ran past --max-view (a BaseException, so the app's error handlers let it through)."""
+
+
+def on_alarm(signum, frame):
+    raise ViewTimeout
+
+
+def timed_get(client, path: str, headers: dict | None = None, limit: float = 0) -> float:
+    """Milliseconds for one GET answered 200 (the test client reads the whole body); a view
+    still running after `limit` seconds (0: no limit) is interrupted with ViewTimeout."""
     started = time.perf_counter()
-    response = client.get(path, headers=headers or {})
+    if limit:
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        response = client.get(path, headers=headers or {})
+    finally:
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         where = response.headers.get("Location", "")
@@ -123,12 +142,18 @@ def timed_get(client, path: str, headers: dict | None = None) -> float:
 
 
 def measure(
-    client, path: str, repeat: int = 20, warmup: int = 2, headers=None, budget: float = 60.0
+    client,
+    path: str,
+    repeat: int = 20,
+    warmup: int = 2,
+    headers=None,
+    budget: float = 60.0,
+    max_view: float = 0,
 ) -> Timing:
-    """The cold first view, then `repeat` timed views after `warmup` untimed ones; past `budget`
-    seconds on the page, no more warm-up and no more than MIN_SAMPLES views."""
+    """The cold first view, then `repeat` timed views after `warmup` untimed ones; once `budget`
+    seconds are spent on the page, no more warm-up, and no more views once one is timed."""
     started = time.perf_counter()
-    timing = Timing(timed_get(client, path, headers))
+    timing = Timing(timed_get(client, path, headers, max_view))
 
     def spent() -> bool:
         return time.perf_counter() - started > budget
@@ -136,11 +161,9 @@ def measure(
     for _ in range(warmup):
         if spent():
             break
-        timed_get(client, path, headers)
-    while len(timing.samples_ms) < repeat and not (
-        spent() and len(timing.samples_ms) >= min(MIN_SAMPLES, repeat)
-    ):
-        timing.samples_ms.append(timed_get(client, path, headers))
+        timed_get(client, path, headers, max_view)
+    while len(timing.samples_ms) < repeat and not (spent() and timing.samples_ms):
+        timing.samples_ms.append(timed_get(client, path, headers, max_view))
     return timing
 
 
@@ -196,9 +219,7 @@ def clients(app) -> dict[str | None, tuple[object, dict]]:
     return found
 
 
-def run_scale(
-    url: str, pages, repeat: int, warmup: int, budget: float, report: Callable
-) -> list[str]:
+def run_scale(url: str, pages, args, report: Callable) -> list[str]:
     """Measure `pages` on the database at `url`; return the error messages."""
     app = _data.bench_app(url)
     with app.app_context():
@@ -210,16 +231,25 @@ def run_scale(
         path = page.path.format(**vars(targets))
         client, headers = by_who[page.who]
         try:
-            report(page, path, measure(client, path, repeat, warmup, headers, budget))
+            timing = measure(client, path, args.repeat, args.warmup, headers, args.budget,
+                             args.max_view)  # fmt: skip
         except PageError as exc:
             errors.append(f"{page.name}: {exc}")
             print(f"  {page.name:<20} ERROR {exc}", flush=True)
+        except ViewTimeout:
+            report(page, path, None)
+        else:
+            report(page, path, timing)
     with app.app_context():
         db.engine.dispose()
     return errors
 
 
-def print_row(page: Page, path: str, t: Timing) -> None:
+def print_row(page: Page, path: str, t: Timing | None, max_view: float) -> None:
+    if t is None:
+        print(f"  {page.name:<20} {page.who or '-':<9} a view ran past {max_view:.0f} s, stopped"
+              f"  FAIL  {path}", flush=True)  # fmt: skip
+        return
     verdict = "PASS" if t.passed else "FAIL"
     print(f"  {page.name:<20} {page.who or '-':<9} {t.cold_ms:9.1f} {t.median_ms:9.1f} "
           f"{t.p95_ms:9.1f} {len(t.samples_ms):>3}  {verdict}  {path}", flush=True)  # fmt: skip
@@ -241,8 +271,8 @@ def run(args, pages) -> tuple[int, int, list[str]]:
     def report(page, path, timing):
         nonlocal passed, measured
         measured += 1
-        passed += timing.passed
-        print_row(page, path, timing)
+        passed += timing is not None and timing.passed
+        print_row(page, path, timing, args.max_view)
 
     for scale in ("demo", "large") if args.scale == "both" else (args.scale,):
         if args.database_url:
@@ -251,14 +281,14 @@ def run(args, pages) -> tuple[int, int, list[str]]:
             url = _data.postgres_copy(args.database_url, base, scale, run_db)
             try:
                 header(scale, f"PostgreSQL {run_db}", url)
-                errors += run_scale(url, pages, args.repeat, args.warmup, args.budget, report)
+                errors += run_scale(url, pages, args, report)
             finally:
                 _data.drop_database(args.database_url, run_db)
         else:
             with tempfile.TemporaryDirectory(prefix="sikomo-pages-") as tmp:
                 url = _data.sqlite_copy(scale, Path(tmp))
                 header(scale, f"SQLite copy of {_data.sqlite_cached(scale)}", url)
-                errors += run_scale(url, pages, args.repeat, args.warmup, args.budget, report)
+                errors += run_scale(url, pages, args, report)
     return passed, measured, errors
 
 
@@ -271,13 +301,21 @@ def main() -> int:
         "--budget",
         type=float,
         default=60.0,
-        help=f"seconds per page after which only {MIN_SAMPLES} views are timed",
+        help="seconds per page after which one timed view is enough",
+    )
+    parser.add_argument(
+        "--max-view",
+        type=float,
+        default=300.0,
+        help="seconds after which a view is stopped and its page fails",
     )
     parser.add_argument("--only", action="append", metavar="PAGE",
                         help="measure only this page (repeatable): " +
                         ", ".join(p.name for p in PAGES))  # fmt: skip
     parser.add_argument("--database-url", help="PostgreSQL URL; its database name is the prefix")
     args = parser.parse_args()
+    # A TERM unwinds like Ctrl+C, so the copied database is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     pages = [p for p in PAGES if not args.only or p.name in args.only]
     unknown = set(args.only or ()) - {p.name for p in PAGES}
     if unknown or not pages:

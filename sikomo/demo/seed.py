@@ -4,9 +4,10 @@ import random
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 import scoring
-from sikomo import audit
+from sikomo import audit, prior_year
 from sikomo.assessments import is_health_scored, new_assessment, run_engine
 from sikomo.auth.operations import create_user, find_user
 from sikomo.demo.finance import with_lalu, year_figures
@@ -213,20 +214,26 @@ def ensure_users() -> list[tuple[str, str, str]]:
 
 
 def ensure_assessments() -> int:
-    """Score every approved KSP/USP report without an assessment, approved as the engine rates it."""
+    """Score every approved KSP/USP report without an assessment, approved as the engine rates it.
+
+    Cooperatives come with the reports and last year's reports in one query per 500 cooperatives.
+    """
     pengawas = db.session.scalar(select(User).where(User.email == "pengawas@sikomo.test"))
     assessed = select(Assessment.report_id)
-    reports = db.session.scalars(
+    query = (
         select(Report)
         .join(Report.cooperative)
+        .options(contains_eager(Report.cooperative))
         .where(Report.status == ReportStatus.DISETUJUI, Report.id.not_in(assessed))
     )
+    reports = [r for r in db.session.scalars(query) if is_health_scored(r.cooperative)]
+    previous = prior_year.previous_reports((r.cooperative_id, r.tahun_buku) for r in reports)
     rows = []
     with db.session.no_autoflush:  # one flush for all below: each flush refreshes derived data
-        for report in reports.all():
-            if not is_health_scored(report.cooperative):
-                continue
-            row = new_assessment(report, run_engine(report), AssessmentStatus.APPROVED)
+        for report in reports:
+            last_year = previous.get((report.cooperative_id, report.tahun_buku))
+            result = run_engine(report, previous=last_year)
+            row = new_assessment(report, result, AssessmentStatus.APPROVED)
             row.decided_by = pengawas
             row.decided_at = report.approved_at or report.updated_at
             db.session.add(row)

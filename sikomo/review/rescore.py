@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 import scoring
-from sikomo import audit
+from sikomo import audit, prior_year
 from sikomo.assessments import engine_input, is_health_scored, new_assessment, with_prior_year
 from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus
+from sikomo.prior_year import LOOK_UP
 from sikomo.review.answers import scored_confirmations
 from sikomo.review.operations import decided_assessment, merged_data
 from sikomo.review.values import EngineScore, engine_score, stored_score
@@ -108,22 +109,28 @@ def confirmations(report: Report, ruleset: scoring.Ruleset | None) -> dict[str, 
     return scored_confirmations(report, ruleset) or None
 
 
-def assess(report: Report, ruleset: scoring.Ruleset | None) -> scoring.Assessment:
-    """The engine on the report as the pengawas sees it, under `ruleset` (None: the year's)."""
+def assess(report: Report, ruleset: scoring.Ruleset | None, previous=LOOK_UP) -> scoring.Assessment:
+    """The engine on the report as the pengawas sees it, under `ruleset` (None: the year's);
+    `previous` is last tahun buku's report when the caller fetched it with others."""
     data = merged_data(report)
-    values, sources = with_prior_year(report, engine_input(report, data), data)
+    values, sources = with_prior_year(report, engine_input(report, data), data, previous)
     return scoring.assess(
         values, ruleset=ruleset, not_applicable=confirmations(report, ruleset), sources=sources
     )
 
 
 def rescore(year: int, ruleset: scoring.Ruleset | None = None) -> list[RescoreLine]:
-    """One line per health-scored report of the year; nothing is written."""
+    """One line per health-scored report of the year; nothing is written.
+
+    Last year's reports are looked up together (one query per 500 cooperatives), not per line.
+    """
+    reports = year_reports(year)
+    previous = prior_year.previous_reports((r.cooperative_id, r.tahun_buku) for r in reports)
     lines = []
-    for report in year_reports(year):
+    for report in reports:
         line = RescoreLine(report, stored(report))
         try:
-            line.result = assess(report, ruleset)
+            line.result = assess(report, ruleset, previous.get((report.cooperative_id, year)))
         except scoring.ScoringError as exc:
             line.error = str(exc)
         lines.append(line)
@@ -140,16 +147,19 @@ def snapshot(score: EngineScore | None, row_or_result) -> dict:
 
 
 def apply_to_pending(actor, lines: list[RescoreLine]) -> int:
-    """Store the new result as a provisional assessment of each undecided report it changes."""
-    stored_count = 0
-    for line in lines:
-        if line.decided or line.result is None or not (line.is_new or line.changed):
-            continue
-        row = new_assessment(line.report, line.result, AssessmentStatus.PROVISIONAL)
-        db.session.add(row)
-        db.session.flush()
-        before = snapshot(line.before, line.old)
-        audit.record(actor, "assessment.rescore", row, before, snapshot(line.after, line.result))
-        stored_count += 1
+    """Store the new result as a provisional assessment of each undecided report it changes:
+    all rows in one flush, their audit events in one multi-row INSERT, one commit."""
+    changes = []
+    with db.session.no_autoflush:
+        for line in lines:
+            if line.decided or line.result is None or not (line.is_new or line.changed):
+                continue
+            row = new_assessment(line.report, line.result, AssessmentStatus.PROVISIONAL)
+            db.session.add(row)
+            changes.append(
+                (row, snapshot(line.before, line.old), snapshot(line.after, line.result))
+            )
+    db.session.flush()  # the audit events name the new rows' ids
+    audit.record_many(actor, "assessment.rescore", changes)
     db.session.commit()
-    return stored_count
+    return len(changes)

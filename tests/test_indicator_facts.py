@@ -15,12 +15,14 @@ from sikomo.indicators import facts
 from sikomo.indicators.aktif import aktif_ids, count_aktif, is_aktif
 from sikomo.indicators.compute import group_counts, reference_counts
 from sikomo.indicators.facts import GROWTH_CRITERIA, rebuild, settle
+from sikomo.indicators.moved import moved, moved_in_reports
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
     Assessment,
     AssessmentStatus,
     Cooperative,
     IndicatorFact,
+    IndicatorMoved,
     Jenis,
     Method,
     Predikat,
@@ -29,6 +31,7 @@ from sikomo.models import (
     ReportStatus,
 )
 from sikomo.settings import set_setting
+from sikomo.status import indicator_year
 from tests.conftest import empty_tables
 
 TAHUN_BUKU = range(2021, 2027)
@@ -131,9 +134,12 @@ def apply(what: str, which: int) -> None:
 
 
 def stored_facts() -> list[tuple]:
-    columns = IndicatorFact.__table__.columns
-    query = select(*columns).order_by(IndicatorFact.cooperative_id, IndicatorFact.year)
-    return [tuple(row) for row in db.session.execute(query)]
+    """Every fact row and moved flag, in order."""
+    rows = []
+    for table in (IndicatorFact.__table__, IndicatorMoved.__table__):
+        query = select(table).order_by(*table.primary_key.columns)
+        rows.extend(tuple(row) for row in db.session.execute(query))
+    return rows
 
 
 def assert_facts_match_a_rebuild() -> None:
@@ -197,6 +203,10 @@ def test_the_facts_count_what_the_report_rows_count(app, register, changes, crit
             reference = reference_counts(year, window)
             assert_frame_equal(group_counts(year, window), reference)
             assert len(aktif_ids(year, window)) == reference["aktif"].sum()  # the same cooperatives
+            iy = indicator_year(year, window)
+            assert set(db.session.scalars(moved(iy))) == set(
+                db.session.scalars(moved_in_reports(iy))
+            )
 
 
 @pytest.fixture
@@ -272,7 +282,7 @@ def test_facts_are_refreshed_once_per_transaction_however_often_it_flushes(ksp, 
 
     def counting(connection, ids):
         calls.append(set(ids))
-        refresh(connection, ids)
+        return refresh(connection, ids)
 
     monkeypatch.setattr(facts, "refresh_facts", counting)
     for tahun_buku in (2021, 2022, 2023):

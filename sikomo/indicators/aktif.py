@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from sqlalchemy import Select, and_, func, select, union_all
 
 from sikomo.extensions import db
-from sikomo.indicators.compute import moved, on_register, per_cooperative
+from sikomo.indicators.compute import on_register, per_cooperative
 from sikomo.indicators.facts import settle
-from sikomo.models import IndicatorFact, Report
+from sikomo.indicators.moved import moved
+from sikomo.models import IndicatorFact
 from sikomo.settings import get_setting
 from sikomo.status import indicator_year, reference_year
 
@@ -20,9 +21,7 @@ def aktif_ids_query(year: int, window: int | None = None, among: list[int] | Non
     """Ids of the cooperatives on the register with a RAT held in each year of the window."""
     iy = indicator_year(year, window)
     fact = IndicatorFact
-    older = moved(iy)
-    if among is not None:  # looked up where the rows are, not filtered after the union
-        older = older.where(Report.cooperative_id.in_(among))
+    older = moved(iy, among)  # looked up where the rows are, not filtered after the union
     from_facts = select(fact.cooperative_id).where(
         fact.year == iy.year,
         fact.streak >= iy.window,

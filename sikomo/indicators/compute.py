@@ -6,8 +6,8 @@ rows into the total, per-kecamatan and per-jenis figures. Nothing is read from t
 Two sources give the same counts. The stored facts (facts.py: one row per cooperative and year)
 are what the indicators read: all of them for 200,000 cooperatives in a fraction of a second. The
 report rows themselves (`report_counts`) are read only for the rare cooperative whose older report
-version counts instead of the newest one, and serve the tests as the reference the facts must
-match.
+version counts instead of the newest one (flagged by the facts refresh, moved.py), and serve the
+tests as the reference the facts must match.
 """
 
 from collections.abc import Callable, Mapping
@@ -15,13 +15,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, exists, func, or_, select, text
+from sqlalchemy import Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
 from sikomo.indicators.facts import DECIDED, grew, is_ksp, latest_sehat, settle
+from sikomo.indicators.moved import moved, older_version_counts, years_looked_at
 from sikomo.models import (
-    COUNTED_REPORT_STATUSES,
     JENIS_LABELS,
     Assessment,
     Cooperative,
@@ -31,7 +31,7 @@ from sikomo.models import (
     Report,
 )
 from sikomo.settings import get_setting
-from sikomo.status import IndicatorYear, counted_report, indicator_year, rat_held_between
+from sikomo.status import IndicatorYear, indicator_year, rat_held_between
 
 REGISTER_COUNTS = ("binaan", "ksp_usp", "koperasi_baru")
 # What the reports and assessments give, per cooperative on the register.
@@ -122,41 +122,12 @@ def counted_rows(iy: IndicatorYear):
     (cooperative, tahun buku) only the newest counted version whose RAT falls in those years.
 
     That is almost always the row flagged `counted_latest`; the rare older version whose newer
-    counted versions all fall outside those years is found by the NOT EXISTS, which only runs for
-    rows that are not flagged.
+    counted versions all fall outside those years is found by the NOT EXISTS (moved.py), which
+    only runs for rows that are not flagged.
     """
     return and_(
         Report.tanggal_rat.between(*years_looked_at(iy)),
         or_(Report.counted_latest.is_(True), older_version_counts(iy)),
-    )
-
-
-def years_looked_at(iy: IndicatorYear) -> tuple[date, date]:
-    return date(min(iy.window_years[0], iy.year - 1), 1, 1), date(iy.year, 12, 31)
-
-
-def older_version_counts(iy: IndicatorYear):
-    """A counted version with no newer counted version whose RAT falls in the years looked at."""
-    newer = aliased(Report)
-    return and_(
-        counted_report(),
-        ~exists().where(
-            newer.cooperative_id == Report.cooperative_id,
-            newer.tahun_buku == Report.tahun_buku,
-            newer.version > Report.version,
-            or_(newer.status.in_(COUNTED_REPORT_STATUSES), newer.imported.is_(True)),
-            newer.tanggal_rat.between(*years_looked_at(iy)),
-        ),
-    )
-
-
-def moved(iy: IndicatorYear) -> Select:
-    """Cooperatives an older report version of which counts for `iy` instead of the newest one
-    (a correction moved the RAT out of the years looked at): the facts do not hold them."""
-    return select(Report.cooperative_id).where(
-        Report.counted_latest.is_(False),
-        Report.tanggal_rat.between(*years_looked_at(iy)),
-        older_version_counts(iy),
     )
 
 
@@ -253,7 +224,7 @@ def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     if db.session.get_bind().dialect.name == "postgresql":
         # JIT compiling these one-off aggregates costs more than running them.
         db.session.execute(text("SET LOCAL jit = off"))
-    skip = moved(iy) if db.session.scalar(select(moved(iy).exists())) else None
+    skip = moved(iy) if db.session.scalar(select(moved(iy).exists())) else None  # rarely any
     parts = [fetch(fact_counts(iy, criterion, skip), REPORT_COUNTS)]
     if skip is not None:
         parts.append(fetch(report_counts(iy, criterion, only=skip), COUNTS)[parts[0].columns])
@@ -261,6 +232,11 @@ def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     frame = fetch(register_counts(iy), REGISTER_COUNTS).merge(reported, how="left", on=GROUP)
     frame[list(REPORT_COUNTS)] = frame[list(REPORT_COUNTS)].fillna(0).astype("int64")
     return labelled(frame)
+
+
+def totals(frame: pd.DataFrame) -> dict[str, int]:
+    """The province-wide counts of a `group_counts` frame."""
+    return {c: int(frame[c].sum()) for c in COUNTS}
 
 
 def reference_counts(year: int, window: int | None = None) -> pd.DataFrame:

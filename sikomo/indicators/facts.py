@@ -16,6 +16,8 @@ instead is computed from its report rows (compute.py).
 Growth compares a report's figure with its `_lalu` twin or, where that is blank, with the
 previous tahun buku's report (decisions.md item 20, the rule of `sikomo/prior_year.py`). Facts are
 refreshed per cooperative, so a change to the report of N - 1 refreshes the growth of N too.
+
+The same refresh stores the cooperative's moved flags (moved.py).
 """
 
 from collections.abc import Iterable, Sequence
@@ -39,12 +41,14 @@ from sqlalchemy import (
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Session, aliased
 
+from sikomo.indicators.moved import moved_flags
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
     Assessment,
     AssessmentStatus,
     Cooperative,
     IndicatorFact,
+    IndicatorMoved,
     Jenis,
     Predikat,
     Report,
@@ -190,14 +194,15 @@ def compute_facts(connection, ids: Sequence[int]) -> list[dict]:
     ]
 
 
-def write_facts(connection, ids: Sequence[int]) -> int:
-    """Replace the stored facts of the given cooperatives; the number of rows written."""
-    table = IndicatorFact.__table__
-    rows = compute_facts(connection, ids)
-    connection.execute(delete(table).where(among(table.c.cooperative_id, ids)))
-    for start in range(0, len(rows), 10_000):
-        connection.execute(insert(table), rows[start : start + 10_000])
-    return len(rows)
+def write_facts(connection, ids: Sequence[int]) -> tuple[list[dict], list[dict]]:
+    """Replace the stored facts and moved flags of the given cooperatives; the rows written."""
+    facts = compute_facts(connection, ids)
+    flags = moved_flags(connection, among(Report.cooperative_id, ids))
+    for table, rows in ((IndicatorFact.__table__, facts), (IndicatorMoved.__table__, flags)):
+        connection.execute(delete(table).where(among(table.c.cooperative_id, ids)))
+        for start in range(0, len(rows), 10_000):
+            connection.execute(insert(table), rows[start : start + 10_000])
+    return facts, flags
 
 
 def without_jit(connection) -> None:
@@ -228,12 +233,13 @@ def lock(connection, ids: list[int]) -> None:
 
 
 def rebuild(connection) -> int:
-    """Recompute every stored fact; the number of rows."""
+    """Recompute every stored fact and moved flag; the number of fact rows."""
     without_jit(connection)
     connection.execute(delete(IndicatorFact.__table__))
+    connection.execute(delete(IndicatorMoved.__table__))
     last = connection.scalar(select(func.max(Cooperative.id))) or 0
     return sum(
-        write_facts(connection, range(first, min(first + REBUILD_SPAN, last + 1)))
+        len(write_facts(connection, range(first, min(first + REBUILD_SPAN, last + 1)))[0])
         for first in range(1, last + 1, REBUILD_SPAN)
     )
 

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from sikomo.forms import Form
 from sikomo.indicators.facts import GROWTH_CRITERIA
+from sikomo.indicators.moved import MAX_WINDOW
 
 CRITERION_LABELS = {
     "volume_usaha": "Kenaikan volume usaha",
@@ -21,7 +22,7 @@ CRITERION_LABELS = {
 
 class SettingsForm(Form):
     aktif_window = IntegerField(
-        "Jendela aktif (tahun RAT berturut-turut)", validators=[NumberRange(1, 5)]
+        "Jendela aktif (tahun RAT berturut-turut)", validators=[NumberRange(1, MAX_WINDOW)]
     )
     berkualitas_criterion = SelectField(
         "Kriteria pertumbuhan koperasi berkualitas",

@@ -15,6 +15,7 @@ from sikomo.models.base import (
     str_enum,
     utcnow,
 )
+from sikomo.models.indicator_cache import IndicatorMoved
 from sikomo.models.office import (
     AuditEvent,
     IndicatorDefinition,
@@ -54,6 +55,7 @@ __all__ = [
     "IndicatorDefinition",
     "IndicatorDirection",
     "IndicatorFact",
+    "IndicatorMoved",
     "Jenis",
     "JSONType",
     "Method",

@@ -86,3 +86,26 @@ def test_a_bulk_import_flags_the_imported_versions(login_as, make_cooperative, m
     ]
     assert [flags(c.id) for c in coops[1:]] == [[(1, ReportStatus.DIAJUKAN, True)]] * 2
     stored_matches_a_full_recompute()
+
+
+def test_a_flush_updates_loaded_versions_of_the_touched_keys_only(make_cooperative, make_submitted):
+    coop, other = make_cooperative(), make_cooperative("KSP Lain")
+    older = make_submitted(coop, 2025)
+    untouched = make_submitted(other, 2025)
+    db.session.expire_all()
+    older = db.session.get(Report, older.id)  # loaded in this transaction
+    untouched = db.session.get(Report, untouched.id)
+    assert older.counted_latest is True and untouched.counted_latest is True
+    newer = Report(cooperative_id=coop.id, tahun_buku=2025, version=2,
+                   status=ReportStatus.DIAJUKAN, data=dict(older.data))  # fmt: skip
+    db.session.add(newer)
+    db.session.flush()
+    state = db.inspect(older)
+    assert "counted_latest" not in state.expired_attributes
+    assert older.counted_latest is False and newer.counted_latest is True  # without a reload
+    assert untouched.counted_latest is True
+    newer.status = ReportStatus.DRAF  # a flush later in the same transaction, on the new object
+    db.session.flush()
+    assert older.counted_latest is True and newer.counted_latest is False
+    db.session.commit()
+    stored_matches_a_full_recompute()

@@ -180,27 +180,61 @@ def _counted_latest_keys(session: Session) -> set[tuple[int, int]]:
     return {k for k in keys if None not in k}
 
 
+LOADED = "reports_by_key"  # session.info: {(cooperative_id, tahun_buku): {id: Report}} as loaded
+
+
+def _index(session: Session, report: Report) -> None:
+    key = (report.cooperative_id, report.tahun_buku)
+    session.info.setdefault(LOADED, {}).setdefault(key, {})[report.id] = report
+
+
+@event.listens_for(Report, "load")
+def _note_loaded(report: Report, context) -> None:
+    """Index loaded reports by key, so a flush finds the ones to update without a full scan."""
+    _index(context.session, report)
+
+
+@event.listens_for(Report, "refresh")
+def _note_refreshed(report: Report, context, attrs) -> None:
+    _index(context.session, report)
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_counted_latest(session: Session, flush_context) -> None:
     """Keep `counted_latest` right after any flush that added, deleted or re-decided versions."""
+    for obj in session.new:
+        if isinstance(obj, Report):
+            _index(session, obj)  # written now: a later flush of this transaction may touch it
     keys = _counted_latest_keys(session)
     if not keys:
         return
     connection = session.connection()
     refresh_counted_latest(connection, keys)
-    # Reports of these keys loaded in the session get the stored value without a reload.
+    # Reports of these keys in the session get the stored value without a reload: the ones this
+    # flush wrote and the ones loaded before; only the touched keys are looked at.
+    index = session.info.get(LOADED, {})
+    candidates = [r for r in (*session.new, *session.dirty) if isinstance(r, Report)]
+    candidates += [r for key in keys for r in index.get(key, {}).values()]
     loaded = {}
-    for obj in session.identity_map.values():
+    for obj in candidates:
         state = inspect(obj)
-        if isinstance(obj, Report) and (
-            (state.dict.get("cooperative_id"), state.dict.get("tahun_buku")) in keys
-        ):
-            loaded[state.identity[0]] = obj
+        key = (state.dict.get("cooperative_id"), state.dict.get("tahun_buku"))
+        row_id = state.dict.get("id")  # a row inserted by this flush has no identity key yet
+        if row_id is not None and key in keys and state.session_id == session.hash_key:
+            loaded[row_id] = obj
     if loaded:
         table = Report.__table__
-        query = select(table.c.id, table.c.counted_latest).where(table.c.id.in_(list(loaded)))
-        for row_id, flag in connection.execute(query):
-            set_committed_value(loaded[row_id], "counted_latest", bool(flag))
+        for start in range(0, len(loaded), 500):
+            chunk = list(loaded)[start : start + 500]
+            query = select(table.c.id, table.c.counted_latest).where(table.c.id.in_(chunk))
+            for row_id, flag in connection.execute(query):
+                set_committed_value(loaded[row_id], "counted_latest", bool(flag))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_loaded(session: Session, *args) -> None:
+    session.info.pop(LOADED, None)  # objects are expired: a later access loads them again
 
 
 class Attachment(db.Model):

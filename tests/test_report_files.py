@@ -277,3 +277,18 @@ def test_import_reports_cli_is_the_same_import(runner, dinas_with_register, tmp_
     assert "3 laporan diimpor" in result.output and "baris diperiksa" in result.output
     again = runner.invoke(args=["import-reports", str(path)])
     assert again.exit_code != 0 and "sudah ada laporan berstatus diajukan" in again.output
+
+
+def test_import_errors_are_listed_in_row_order_when_a_later_row_is_read_first(
+    make_cooperative, make_user
+):
+    """A 2025 row reads its cooperative's 2024 row further down the file for prior-year figures."""
+    coop = make_cooperative("KSP Urutan", nik="3516000000000999")
+    rows = [{"nik": coop.nik, **BALANCED, "tahun_buku": 2025, "kas": "seratus"},
+            {"nik": "3516999999999998", **BALANCED},
+            {"nik": coop.nik, **BALANCED, "tahun_buku": 2024, "kas": "dua"}]  # fmt: skip
+    result = import_reports(make_user(Role.DINAS), pd.DataFrame(rows))
+    lines = [e.baris for e in result.errors]
+    assert lines == sorted(lines)
+    assert {(2, "kas"), (3, "nik"), (4, "kas")} <= {(e.baris, e.kolom) for e in result.errors}
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 0

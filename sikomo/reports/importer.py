@@ -44,9 +44,17 @@ class ReportImport:
 @dataclass
 class _Row:
     line: int
-    cooperative: Cooperative
-    tahun_buku: int
-    data: dict[str, Any]
+    record: dict[str, Any]
+    cooperative: Cooperative | None
+    tahun_buku: int | None
+    data: dict[str, Any] | None = None  # the parsed cells, once (`_cells`)
+    version: int = 1  # of the report to store: after the newest stored one
+
+    @property
+    def key(self) -> tuple[int, int] | None:
+        if self.cooperative is None or self.tahun_buku is None:
+            return None
+        return (self.cooperative.id, self.tahun_buku)
 
 
 def _check_columns(df: pd.DataFrame, result: ReportImport) -> None:
@@ -67,19 +75,34 @@ def _cell(value: Any) -> Any:
     return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
 
-def _parse_row(line: int, row: dict[str, Any], coops: dict[str, Cooperative], result: ReportImport):
-    errors = result.errors
-    nik = str(_cell(row.get("nik")) or "").strip()
-    coop = coops.get(nik)
-    if coop is None:
-        errors.append(RowError(line, "nik", f"NIK {nik or '(kosong)'} tidak terdaftar"))
-    try:
-        tahun = int(str(row.get("tahun_buku", "")).strip())
-    except ValueError:
-        errors.append(RowError(line, "tahun_buku", "harus tahun, mis. 2025"))
-        tahun = None
-    data: dict[str, Any] = {}
-    for key, raw in row.items():
+def _identify(records: list[dict[str, Any]], result: ReportImport) -> list[_Row]:
+    """Each row's cooperative (by NIK, one query for the file) and tahun buku."""
+    coops = {
+        c.nik: c
+        for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
+    }
+    rows = []
+    for line, record in enumerate(records, start=2):
+        nik = str(_cell(record.get("nik")) or "").strip()
+        coop = coops.get(nik)
+        if coop is None:
+            result.errors.append(RowError(line, "nik", f"NIK {nik or '(kosong)'} tidak terdaftar"))
+        try:
+            tahun = int(str(record.get("tahun_buku", "")).strip())
+        except ValueError:
+            result.errors.append(RowError(line, "tahun_buku", "harus tahun, mis. 2025"))
+            tahun = None
+        rows.append(_Row(line, record, coop, tahun))
+    return rows
+
+
+def _cells(row: _Row, result: ReportImport) -> dict[str, Any]:
+    """The row's cells read as report data (parsed once, when first needed)."""
+    if row.data is not None:
+        return row.data
+    errors, line = result.errors, row.line
+    data: dict[str, Any] = {"tahun_buku": row.tahun_buku}
+    for key, raw in row.record.items():
         value = _cell(raw)
         if key in IDENTITY or value is None:
             continue
@@ -100,23 +123,20 @@ def _parse_row(line: int, row: dict[str, Any], coops: dict[str, Cooperative], re
                 data[key] = parse_amount(value, signed=fields()[key].kind == "signed_money")
             except AmountError as exc:
                 errors.append(RowError(line, key, f"{exc} (isi: {value!r})"))
-    if coop is None or tahun is None:
-        return None
-    return _Row(line, coop, tahun, {"tahun_buku": tahun, **data})
+    row.data = data
+    return data
 
 
-def _fill_prior_years(rows: list[_Row]) -> None:
-    """Fill each row's blank `_lalu` twins from the cooperative's previous report: the stored
+def _fill_prior_year(row: _Row, stored: Report | None, in_file: dict, result) -> None:
+    """Fill the row's blank `_lalu` twins from the cooperative's previous report: the stored
     one, else the row of the previous tahun buku in this file (decisions.md item 20)."""
-    in_file = {(row.cooperative.id, row.tahun_buku): row for row in rows}
-    stored = prior_year.previous_reports(in_file)
-    for row in rows:
-        key = (row.cooperative.id, row.tahun_buku)
-        before = stored.get(key) or in_file.get((key[0], key[1] - 1))
-        previous = before.data if before is not None else None
-        data, sources = prior_year.fill_lalu(row.data, previous, row.tahun_buku - 1)
-        if sources:
-            row.data = data | ops.prior_year_marks({}, sources)
+    previous = stored.data if stored is not None else None
+    earlier = in_file.get((row.key[0], row.key[1] - 1))
+    if stored is None and earlier is not None:
+        previous = _cells(earlier, result)
+    data, sources = prior_year.fill_lalu(row.data, previous, row.tahun_buku - 1)
+    if sources:
+        row.data = data | ops.prior_year_marks({}, sources)
 
 
 def newest_versions(keys: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, ReportStatus]]:
@@ -145,6 +165,7 @@ def _check_row(row: _Row, seen: set, approved: Report | None, newest, result: Re
     if key in seen:
         result.errors.append(RowError(row.line, "tahun_buku", "laporan yang sama muncul dua kali"))
     seen.add(key)
+    row.version = newest[0] + 1 if newest is not None else 1
     if newest is not None and newest[1] != ReportStatus.DRAF:
         status = newest[1].value
         result.errors.append(
@@ -169,23 +190,12 @@ def import_reports(
     _check_columns(df, result)
     if result.errors:
         return result
-    progress = progress or _silent
-    rows = _parse_rows(df.to_dict("records"), result, progress)
-    total = len(df)
-    _fill_prior_years(rows)
-    approved = prior_year.previous_reports(
-        ((row.cooperative.id, row.tahun_buku) for row in rows), approved_only=True
-    )
-    newest = newest_versions({(row.cooperative.id, row.tahun_buku) for row in rows})
-    seen: set[tuple[int, int]] = set()
-    for row in rows:
-        key = (row.cooperative.id, row.tahun_buku)
-        _check_row(row, seen, approved.get(key), newest.get(key), result)
-    progress(total, 0, total)
+    rows = _identify(df.to_dict("records"), result)
+    _check_rows(rows, result, progress or _silent)
     if result.errors:
         return result
     try:
-        _write(actor, rows, newest, result, progress)
+        _write(actor, rows, result, progress or _silent)
     except (IntegrityError, OperationalError):  # a clash with another request: nothing written
         db.session.rollback()
         log.exception("report import not written")
@@ -197,27 +207,30 @@ def _silent(checked: int, written: int, total: int) -> None:
     pass
 
 
-def _parse_rows(records: list[dict], result: ReportImport, progress) -> list[_Row]:
-    """Parse each row's cells; a row counts as checked once its edit rules ran (the last step)."""
-    coops = {
-        c.nik: c
-        for c in db.session.scalars(select(Cooperative).where(Cooperative.nik.is_not(None)))
-    }
-    rows = []
-    for done, record in enumerate(records, start=1):
-        row = _parse_row(done + 1, record, coops, result)
-        if row is not None:
-            rows.append(row)
-        if done % EVERY_ROWS == 0 and done < len(records):
-            progress(done, 0, len(records))
-    return rows
+def _check_rows(rows: list[_Row], result: ReportImport, progress: ProgressCallback) -> None:
+    """One pass: each row's cells, prior-year fill and edit rules, with batched lookups."""
+    in_file = {row.key: row for row in rows if row.key}
+    stored = prior_year.previous_reports(in_file)
+    approved = prior_year.previous_reports(in_file, approved_only=True)
+    newest = newest_versions(set(in_file))
+    seen: set[tuple[int, int]] = set()
+    progress(0, 0, len(rows))
+    for done, row in enumerate(rows, start=1):
+        _cells(row, result)
+        if row.key:
+            _fill_prior_year(row, stored.get(row.key), in_file, result)
+            _check_row(row, seen, approved.get(row.key), newest.get(row.key), result)
+        if done % EVERY_ROWS == 0 and done < len(rows):
+            progress(done, 0, len(rows))
+    result.errors.sort(key=lambda error: error.baris)  # a previous year's row may be read early
+    progress(len(rows), 0, len(rows))
 
 
-def _write(actor, rows: list[_Row], newest, result: ReportImport, progress) -> None:
+def _write(actor, rows: list[_Row], result: ReportImport, progress) -> None:
     """A flush per WRITE_CHUNK rows with their audit events in bulk, one commit (linear)."""
     now = datetime.now(UTC)
     for start in range(0, len(rows), WRITE_CHUNK):
-        reports = [_new_report(row, newest, now) for row in rows[start : start + WRITE_CHUNK]]
+        reports = [_new_report(row, now) for row in rows[start : start + WRITE_CHUNK]]
         db.session.add_all(reports)
         db.session.flush()
         audit.record_many(actor, "report.import", [
@@ -230,12 +243,10 @@ def _write(actor, rows: list[_Row], newest, result: ReportImport, progress) -> N
     db.session.commit()
 
 
-def _new_report(row: _Row, newest, now: datetime) -> Report:
-    before = newest.get((row.cooperative.id, row.tahun_buku))
+def _new_report(row: _Row, now: datetime) -> Report:
     return Report(
-        cooperative_id=row.cooperative.id, tahun_buku=row.tahun_buku,
-        version=before[0] + 1 if before else 1, status=ReportStatus.DIAJUKAN,
-        imported=True, data=row.data, submitted_at=now,
+        cooperative_id=row.cooperative.id, tahun_buku=row.tahun_buku, version=row.version,
+        status=ReportStatus.DIAJUKAN, imported=True, data=row.data, submitted_at=now,
     )  # fmt: skip
 
 

@@ -17,7 +17,8 @@ Growth compares a report's figure with its `_lalu` twin or, where that is blank,
 previous tahun buku's report (decisions.md item 20, the rule of `sikomo/prior_year.py`). Facts are
 refreshed per cooperative, so a change to the report of N - 1 refreshes the growth of N too.
 
-The same refresh stores the cooperative's moved flags (moved.py).
+The same refresh stores the cooperative's moved flags (moved.py) and notes the years whose facts
+or flags it changed, whose stored trend counts the commit then drops (stale.py).
 """
 
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Session, aliased
 
+from sikomo.indicators import stale
 from sikomo.indicators.moved import moved_flags
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
@@ -205,6 +207,30 @@ def write_facts(connection, ids: Sequence[int]) -> tuple[list[dict], list[dict]]
     return facts, flags
 
 
+def stored(connection, ids: Sequence[int]) -> tuple[list[dict], list[dict]]:
+    """The facts and moved flags stored for the given cooperatives, as `write_facts` gives them."""
+
+    def rows(table) -> list[dict]:
+        query = select(table).where(among(table.c.cooperative_id, ids))
+        return [row._asdict() for row in connection.execute(query)]
+
+    return rows(IndicatorFact.__table__), rows(IndicatorMoved.__table__)
+
+
+def changed_years(
+    before: tuple[list[dict], list[dict]], after: tuple[list[dict], list[dict]]
+) -> set[int]:
+    """Years whose counts a rewrite of facts and flags may change: a fact row that differs, and
+    every year flagged moved (those count from the report rows, which the facts do not show)."""
+    facts = [{(r["cooperative_id"], r["year"]): r for r in rows} for rows in (before[0], after[0])]
+    years = {
+        key[1]
+        for key in facts[0].keys() | facts[1].keys()
+        if facts[0].get(key) != facts[1].get(key)
+    }
+    return years | {flag["year"] for flag in (*before[1], *after[1])}
+
+
 def without_jit(connection) -> None:
     """PostgreSQL costs the prior-year lookups as if every row made them, then JIT-compiles the
     query for longer than it runs; JIT stays off for the rest of this transaction."""
@@ -212,14 +238,17 @@ def without_jit(connection) -> None:
         connection.execute(text("SET LOCAL jit = off"))
 
 
-def refresh_facts(connection, ids: Iterable[int]) -> None:
-    ordered = sorted(set(ids))
+def refresh_facts(connection, ids: Iterable[int]) -> set[int]:
+    """Recompute the facts of the given cooperatives; the years whose counts may have changed."""
+    ordered, years = sorted(set(ids)), set()
     if ordered:
         without_jit(connection)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         lock(connection, chunk)
-        write_facts(connection, chunk)
+        before = stored(connection, chunk)
+        years |= changed_years(before, write_facts(connection, chunk))
+    return years
 
 
 def lock(connection, ids: list[int]) -> None:
@@ -238,10 +267,12 @@ def rebuild(connection) -> int:
     connection.execute(delete(IndicatorFact.__table__))
     connection.execute(delete(IndicatorMoved.__table__))
     last = connection.scalar(select(func.max(Cooperative.id))) or 0
-    return sum(
+    rows = sum(
         len(write_facts(connection, range(first, min(first + REBUILD_SPAN, last + 1)))[0])
         for first in range(1, last + 1, REBUILD_SPAN)
     )
+    stale.invalidate(connection, stale.YEARS)  # loaded around the ORM: no year's counts hold
+    return rows
 
 
 # What a flush must change for a cooperative's facts to change.
@@ -322,7 +353,6 @@ def _note_touched(session: Session, flush_context) -> None:
         session.info.setdefault(PENDING, set()).update(ids)
 
 
-@event.listens_for(Session, "before_commit")
 def settle(session: Session) -> None:
     """Bring the facts up to date with what this transaction wrote (after `counted_latest`).
 
@@ -333,9 +363,16 @@ def settle(session: Session) -> None:
     session.flush()
     ids = session.info.get(PENDING)
     if ids:
-        refresh_facts(session.connection(), ids)
+        stale.note(session, refresh_facts(session.connection(), ids))
     if not session.in_nested_transaction():
         session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _settle_and_invalidate(session: Session) -> None:
+    """Facts first, then the stored trend counts of the years they changed, in one transaction."""
+    settle(session)
+    stale.commit_noted(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -1,5 +1,6 @@
 """Indicator services: definitions, targets, PDRB and settings (audited), and the indicator report."""
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 from sikomo import audit
 from sikomo.extensions import db
 from sikomo.indicators.capaian import capaian, indicator_data, kategori
-from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate, group_counts
+from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate, group_counts, totals
+from sikomo.indicators.series import yearly_counts
 from sikomo.models import (
     JENIS_LABELS,
     IndicatorDefinition,
@@ -157,10 +159,20 @@ def change_settings(actor, values: dict) -> None:
     db.session.commit()
 
 
+def pdrb_table() -> list[tuple[int, int]]:
+    """Every (year, value) of PDRB ADHB entered, oldest first."""
+    return [(r.tahun, r.nilai) for r in db.session.scalars(select(Pdrb).order_by(Pdrb.tahun))]
+
+
+def pdrb_in(table: list[tuple[int, int]], year: int) -> tuple[int, int] | None:
+    """`pdrb_for(year)` looked up in a `pdrb_table()`."""
+    position = bisect_right(table, year, key=lambda row: row[0])
+    return table[position - 1] if position else None
+
+
 def pdrb_for(year: int) -> tuple[int, int] | None:
     """(year, value) of the PDRB ADHB of `year`, or of the latest published year before it."""
-    row = db.session.scalar(select(Pdrb).where(Pdrb.tahun <= year).order_by(Pdrb.tahun.desc()))
-    return (row.tahun, row.nilai) if row else None
+    return pdrb_in(pdrb_table(), year)
 
 
 def targets_for(year: int) -> dict[str, Decimal]:
@@ -208,9 +220,7 @@ def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Deci
 
 
 def summed(frame: pd.DataFrame, pdrb: int | None) -> dict:
-    counts = {c: int(frame[c].sum()) for c in COUNTS}
-    counts["pdrb"] = pdrb
-    return counts
+    return {**totals(frame), "pdrb": pdrb}
 
 
 def group_names(by: str) -> list[str]:
@@ -243,12 +253,20 @@ def breakdown_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return table.reindex(group_names(by), fill_value=0)
 
 
-def trends(years: list[int]) -> dict:
-    """Per indicator code, the value and target of each year (oldest first)."""
-    targets = all_targets()
+def trends(years: list[int], shown: dict[int, pd.DataFrame] | None = None) -> dict:
+    """Per indicator code, the value and target of each year (oldest first).
+
+    The counts of a year in `shown` come from its frame, the others from the stored series
+    (series.py); targets, PDRB and definitions are read now, so an edit to them shows at once.
+    """
+    given = {year: totals(frame) for year, frame in (shown or {}).items()}
+    counts = yearly_counts(years, given)
+    defs, targets, pdrb = definitions(), all_targets(), pdrb_table()
     series: dict[str, list[dict]] = {}
     for year in years:
-        for item in indicator_report(year)["indicators"]:
+        published = pdrb_in(pdrb, year)
+        items = indicator_list({**counts[year], "pdrb": published and published[1]}, defs, {})
+        for item in items:
             series.setdefault(item["code"], []).append(
                 {"year": year, "value": item["value"], "target": targets.get((item["code"], year))}
             )

@@ -18,6 +18,7 @@ from sikomo.indicators.forms import (
     TargetForm,
 )
 from sikomo.indicators.serialize import plain
+from sikomo.indicators.stale import YEARS
 from sikomo.models import IndicatorDefinition, IndicatorDirection, Pdrb, Target
 from sikomo.settings import get_setting
 
@@ -25,11 +26,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLES = ("indikator", "kecamatan", "jenis", "kepatuhan")
 
 
-def chosen_year() -> int:
-    years = ops.available_years()
+def chosen_year(years: list[int] | None = None) -> int:
+    years = ops.available_years() if years is None else years
     default = years[-1] if years else date.today().year
     year = request.args.get("tahun", default, type=int)
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
         abort(404)
     return year
 
@@ -37,11 +38,12 @@ def chosen_year() -> int:
 @bp.route("/")
 @roles_required(*STAFF)
 def dashboard():
-    year = chosen_year()
+    years = ops.available_years()
+    year = chosen_year(years)
     frame = group_counts(year)
     report = ops.indicator_report(year, "kecamatan", frame)
-    years = ops.available_years()
-    kecamatan, trends = ops.breakdown_table(frame, "kecamatan"), ops.trends(years)
+    kecamatan = ops.breakdown_table(frame, "kecamatan")
+    trends = ops.trends(years, shown={year: frame})  # the other years from the stored series
     return render_template(
         "indicators/dashboard.html",
         chart_data=chart_data(kecamatan, trends, years),

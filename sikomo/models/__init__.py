@@ -15,7 +15,7 @@ from sikomo.models.base import (
     str_enum,
     utcnow,
 )
-from sikomo.models.indicator_cache import IndicatorMoved
+from sikomo.models.indicator_cache import IndicatorMoved, IndicatorSeries
 from sikomo.models.office import (
     AuditEvent,
     IndicatorDefinition,
@@ -56,6 +56,7 @@ __all__ = [
     "IndicatorDirection",
     "IndicatorFact",
     "IndicatorMoved",
+    "IndicatorSeries",
     "Jenis",
     "JSONType",
     "Method",

@@ -1,10 +1,12 @@
-"""Derived data the Dinas indicators keep beside the facts: the moved flags.
+"""Derived data the Dinas indicators keep beside the facts: moved flags and the yearly counts.
 
-Written by sikomo/indicators/facts.py and recomputed from the reports at any time
-(`flask --app sikomo indicator-facts`).
+Both are written by sikomo/indicators (facts.py, cache.py) and can be recomputed from the
+reports at any time (`flask --app sikomo indicator-facts`).
 """
 
-from sqlalchemy import ForeignKey, Integer
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sikomo.extensions import db
@@ -23,3 +25,31 @@ class IndicatorMoved(db.Model):
     cooperative_id: Mapped[int] = mapped_column(
         ForeignKey("cooperative.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class IndicatorSeries(db.Model):
+    """One year of the indicator trend: the province-wide counts every indicator is computed from.
+
+    `generation` goes up with every commit that can change the year's counts; the counts hold
+    while `computed_generation` equals it and the settings they were computed with are the
+    current ones (sikomo/indicators/cache.py). Targets, PDRB and definitions are applied to them
+    when read, never stored.
+    """
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    computed_generation: Mapped[int | None] = mapped_column(Integer)
+    aktif_window: Mapped[int | None] = mapped_column(Integer)
+    berkualitas_criterion: Mapped[str | None] = mapped_column(String(32))
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The totals of compute.COUNTS; volume usaha in rupiah.
+    binaan: Mapped[int | None] = mapped_column(Integer)
+    aktif: Mapped[int | None] = mapped_column(Integer)
+    berkualitas: Mapped[int | None] = mapped_column(Integer)
+    ksp_usp: Mapped[int | None] = mapped_column(Integer)
+    sehat: Mapped[int | None] = mapped_column(Integer)
+    dinilai: Mapped[int | None] = mapped_column(Integer)
+    sehat_berkualitas: Mapped[int | None] = mapped_column(Integer)
+    koperasi_baru: Mapped[int | None] = mapped_column(Integer)
+    volume_usaha: Mapped[int | None] = mapped_column(BigInteger)
+    volume_usaha_lalu: Mapped[int | None] = mapped_column(BigInteger)

@@ -26,6 +26,25 @@ def upgrade():
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], name=op.f('fk_indicator_moved_cooperative_id_cooperative'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('year', 'aktif_window', 'cooperative_id', name=op.f('pk_indicator_moved'))
     )
+    op.create_table('indicator_series',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('computed_generation', sa.Integer(), nullable=True),
+    sa.Column('aktif_window', sa.Integer(), nullable=True),
+    sa.Column('berkualitas_criterion', sa.String(length=32), nullable=True),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('binaan', sa.Integer(), nullable=True),
+    sa.Column('aktif', sa.Integer(), nullable=True),
+    sa.Column('berkualitas', sa.Integer(), nullable=True),
+    sa.Column('ksp_usp', sa.Integer(), nullable=True),
+    sa.Column('sehat', sa.Integer(), nullable=True),
+    sa.Column('dinilai', sa.Integer(), nullable=True),
+    sa.Column('sehat_berkualitas', sa.Integer(), nullable=True),
+    sa.Column('koperasi_baru', sa.Integer(), nullable=True),
+    sa.Column('volume_usaha', sa.BigInteger(), nullable=True),
+    sa.Column('volume_usaha_lalu', sa.BigInteger(), nullable=True),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_indicator_series'))
+    )
     fill_moved_flags()
 
 
@@ -81,4 +100,5 @@ def moved_query(year, window):
 
 
 def downgrade():
+    op.drop_table('indicator_series')
     op.drop_table('indicator_moved')

@@ -1,0 +1,100 @@
+"""Which years' stored indicator counts a transaction changes, and dropping them as it commits.
+
+The stored counts of a year (`IndicatorSeries`, series.py) hold while their `generation` is the
+year's current one. A transaction notes the years it may change: those whose facts or moved
+flags its refreshes rewrote with other values (facts.py) and, for a change to the register, every
+year from the cooperative's founding on (binaan, KSP/USP and koperasi baru count the register).
+Just before it commits, in the same transaction, it raises their generations (`invalidate`), so
+every worker process sees the change and the counts it makes stale at the same moment.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import event
+from sqlalchemy import inspect as inspect_state
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sikomo.models import Cooperative, IndicatorSeries
+
+YEARS = range(2000, 2101)  # the indicator years the app shows; others are never stored
+STALE = "indicator_series_stale"  # session.info key: years this transaction changed
+REGISTER = ("jenis", "simpan_pinjam", "tanggal_badan_hukum")  # what the register counts read
+
+
+def note(session: Session, years: Iterable[int]) -> None:
+    session.info.setdefault(STALE, set()).update(years)
+
+
+def noted(session: Session) -> set[int]:
+    return session.info.get(STALE, set())
+
+
+def upsert(connection):
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(IndicatorSeries.__table__)
+
+
+def invalidate(connection, years: Iterable[int]) -> None:
+    """Raise the generation of the given years: the counts stored for them no longer hold.
+
+    A year without a row gets one, so that counts a reader is computing meanwhile are not
+    stored as holding; rows are taken in year order, so two committers never deadlock.
+    """
+    wanted = sorted(set(years) & set(YEARS))
+    if not wanted:
+        return
+    table = IndicatorSeries.__table__
+    statement = upsert(connection).values([{"year": y, "generation": 1} for y in wanted])
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year"], set_={"generation": table.c.generation + 1}
+        )
+    )
+
+
+def commit_noted(session: Session) -> None:
+    """Invalidate the noted years; called just before the transaction (not a savepoint) commits."""
+    if session.in_nested_transaction():
+        return
+    years = session.info.pop(STALE, None)
+    if years:
+        invalidate(session.connection(), years)
+
+
+def values(obj, name: str) -> list:
+    """The attribute's value before this flush and after it (the same when unchanged)."""
+    history = inspect_state(obj).attrs[name].history
+    return [*history.deleted, *history.unchanged, *history.added]
+
+
+def register_years(session: Session) -> set[int]:
+    """Every year from the founding of each cooperative whose register entry this flush changed."""
+    founded: list[date | None] = []
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, Cooperative):
+            founded.extend(values(obj, "tanggal_badan_hukum") or [None])
+    for obj in session.dirty:
+        if isinstance(obj, Cooperative) and any(
+            inspect_state(obj).attrs[name].history.has_changes() for name in REGISTER
+        ):
+            founded.extend(values(obj, "tanggal_badan_hukum") or [None])
+    if not founded:
+        return set()
+    # No badan hukum date: on the register in every year.
+    first = YEARS.start if None in founded else min(d.year for d in founded if d is not None)
+    return set(range(max(first, YEARS.start), YEARS.stop))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_register(session: Session, flush_context) -> None:
+    years = register_years(session)
+    if years:
+        note(session, years)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_noted(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(STALE, None)

@@ -12,60 +12,18 @@ import numpy as np
 import pandas as pd
 
 from .bands import EDGE_TOLERANCE
-from .engine import check_not_applicable, check_scope
+from .engine import QUESTIONNAIRES, check_not_applicable, check_scope
 from .errors import MethodError, ReportError
-from .frame_io import Inputs, Source, check_columns, not_applicable
+from .frame_io import Columns, Inputs, Source, check_columns, not_applicable, share_codes
 from .measure import BEST, WORST, extreme, grade, measure, side_skor
-from .results import NOT_APPLICABLE, NOT_COMPUTABLE, NOT_SET, OK
 from .ruleset import Indicator, Ruleset, builtin_rulesets, ruleset_for
 
 CHUNK = 1 << 13  # 8,192 rows: temporaries stay in cache (1,6× faster than 32,768)
-STATUSES = (OK, NOT_COMPUTABLE, NOT_SET, NOT_APPLICABLE)
-_OK, _NC, _NS, _NA = range(4)
-QUESTIONNAIRES = ("questionnaire", "item_count")
+_OK, _NC, _NS, _NA = range(4)  # positions in frame_io.STATUSES
 
 
 def _rint2(x: np.ndarray) -> np.ndarray:
     return np.rint(x * 100) / 100
-
-
-class _Columns:
-    """Preallocated result columns for one ruleset; chunks write their slices into them."""
-
-    def __init__(self, rs: Ruleset, n: int) -> None:
-        self.rs = rs
-        small = np.float32 if rs.scale == "inverse" else np.float64  # nilai/skor 1..4 are exact
-        self.arrays: dict[str, np.ndarray] = {}
-        self.categories: dict[str, list[str]] = {}
-        predikat = [p.code for p in rs.predikat]
-        for ind in rs.indicators:
-            self.arrays[f"{ind.code}.ratio"] = np.empty(n)
-            if ind.enabled:
-                self.arrays[f"{ind.code}.nilai"] = np.empty(n, small)
-                self.arrays[f"{ind.code}.skor"] = np.empty(n, small)
-            self._categorical(f"{ind.code}.status", list(STATUSES), n)
-        for aspect in rs.aspects:
-            for part in ("skor", "skor_min", "skor_max"):
-                self.arrays[f"aspek.{aspect.code}.{part}"] = np.empty(n)
-            self._categorical(f"aspek.{aspect.code}.predikat", predikat, n)
-        for part in ("total", "total_min", "total_max"):
-            self.arrays[part] = np.empty(n)
-        for part in ("predikat", "predikat_min", "predikat_max"):
-            self._categorical(part, predikat, n)
-        self.arrays["provisional"] = np.empty(n, bool)
-        self.arrays["indicators_scored"] = np.empty(n, np.int16)
-
-    def _categorical(self, name: str, categories: list[str], n: int) -> None:
-        self.arrays[name] = np.empty(n, np.int8)
-        self.categories[name] = categories
-
-    def frame(self, index: pd.Index) -> pd.DataFrame:
-        out: dict[str, object] = {}
-        for name, arr in self.arrays.items():
-            cats = self.categories.get(name)
-            out[name] = arr if cats is None else pd.Categorical.from_codes(arr, categories=cats)
-        out["method"] = pd.Categorical.from_codes(np.zeros(len(index), np.int8), [self.rs.id])
-        return pd.DataFrame(out, index=index, copy=False)
 
 
 class _Result:
@@ -73,7 +31,7 @@ class _Result:
 
     def __init__(self, ind: Indicator, n: int) -> None:
         self.ind = ind
-        self.ratio = np.full(n, np.nan)
+        self.ratio = np.full(n, np.nan)  # a questionnaire's: codes into its shares (-1: none)
         self.shown = self.ratio  # the ratio shown when the pengawas set the indicator aside
         self.status = np.full(n, _NS, np.int8)
         # Set by the scoring functions for enabled indicators (NaN where not scored).
@@ -173,15 +131,14 @@ def _skor(rs: Ruleset, ind: Indicator, nilai: np.ndarray) -> np.ndarray:
 
 
 def _questionnaire(ind: Indicator, rs: Ruleset, data: Inputs, res: _Result) -> None:
+    """The ratio is kept as its position among the item shares (the column's categories)."""
     yes, answered = data.answers(tuple(item.code for item in ind.items))
     total = len(ind.items)
     complete = answered == total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res.ratio[:] = np.where(answered > 0, yes * 100 / answered, np.nan)
+    res.ratio = res.shown = share_codes(total, yes, answered)
     if not ind.enabled:
         return
-    res.shown = res.ratio.copy()
-    res.ratio[~complete] = np.nan
+    res.ratio = np.where(complete, res.shown, -1)
     if ind.formula == "item_count":
         low = np.minimum(yes * ind.value_per_item, ind.max_skor)
         nilai = low * 100 / ind.max_skor
@@ -219,16 +176,16 @@ def _indicator(ind: Indicator, rs: Ruleset, data: Inputs, na: np.ndarray | None)
     return res
 
 
-def _write(res: _Result, rs: Ruleset, out: _Columns, sl: slice) -> None:
+def _write(res: _Result, out: Columns, sl: slice) -> None:
     ind = res.ind
-    out.arrays[f"{ind.code}.ratio"][sl] = res.ratio
+    out.put(f"{ind.code}.ratio", sl, res.ratio)
     out.arrays[f"{ind.code}.status"][sl] = res.status
     if ind.enabled:
-        out.arrays[f"{ind.code}.nilai"][sl] = res.nilai
-        out.arrays[f"{ind.code}.skor"][sl] = res.skor
+        out.put(f"{ind.code}.nilai", sl, res.nilai)
+        out.put(f"{ind.code}.skor", sl, res.skor)
 
 
-def _aggregate(rs: Ruleset, results: list[_Result], out: _Columns, sl: slice, n: int) -> None:
+def _aggregate(rs: Ruleset, results: list[_Result], out: Columns, sl: slice, n: int) -> None:
     acc_low, acc_high, weights = np.zeros(n), np.zeros(n), np.zeros(n)
     complete = np.ones(n, bool)
     for aspect in rs.aspects:
@@ -281,7 +238,7 @@ def _score_chunk(rs: Ruleset, data: Inputs, na: dict[str, np.ndarray], out, sl) 
     for ind in rs.indicators:
         rows = na.get(ind.code)
         res = _indicator(ind, rs, data, rows[sl] if rows is not None else None)
-        _write(res, rs, out, sl)
+        _write(res, out, sl)
         results.append(res)
         scored += res.status == _OK
     _aggregate(rs, results, out, sl, data.n)
@@ -295,7 +252,7 @@ def _assess_block(df: pd.DataFrame, rs: Ruleset) -> pd.DataFrame:
             check_scope(rs, {"jenis": df["jenis"][bad].iloc[0]})
     na = {code: rows for code, rows in not_applicable(df).items() if rows.any()}
     check_not_applicable(rs, dict.fromkeys(na, "ya"))
-    out = _Columns(rs, len(df))
+    out = Columns(rs, len(df))
     source = Source(df)
     for start in range(0, len(df), CHUNK):
         sl = slice(start, min(start + CHUNK, len(df)))

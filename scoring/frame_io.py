@@ -1,17 +1,24 @@
-"""The batch path's inputs: a DataFrame's columns validated once, as numpy arrays per chunk.
+"""The batch path's inputs and outputs: validated input columns, compact result columns.
 
 Both paths accept the same inputs and refuse the same bad ones (D19): a money column holds
-numbers (no booleans, no numeric text), whole and within Rp 10^15; blank is unknown.
+numbers (no booleans, no numeric text), whole and within Rp 10^15; blank is unknown. Each result
+column takes the narrowest dtype that holds every value it can receive bit for bit.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from . import schema
+from .engine import QUESTIONNAIRES
 from .errors import ReportError
-from .ruleset import Terms, all_item_codes
+from .results import NOT_APPLICABLE, NOT_COMPUTABLE, NOT_SET, OK
+from .ruleset import Indicator, Ruleset, Terms, all_item_codes
 
 NOT_APPLICABLE_PREFIX = "tidak_berlaku."
 _ANSWERS = {"1": 1.0, "true": 1.0, "ya": 1.0, "y": 1.0, "terpenuhi": 1.0}
@@ -160,6 +167,129 @@ class Inputs:
                     answered += known
             self._answers[codes] = (yes, answered)
         return self._answers[codes]
+
+
+STATUSES = (OK, NOT_COMPUTABLE, NOT_SET, NOT_APPLICABLE)
+INT8 = np.dtype(np.int8)  # a column of small whole numbers, NaN kept as a mask (pandas Int8)
+
+
+class Columns:
+    """Preallocated result columns for one ruleset; chunks write their slices into them.
+
+    nilai and skor take the narrowest dtype that holds every value the indicator can give
+    (exact_dtype): Int8 for the 2020 method's 1..4, float32 or float64 otherwise. A
+    questionnaire's ratio, a share of its few items, is a Categorical of those shares.
+    """
+
+    def __init__(self, rs: Ruleset, n: int) -> None:
+        self.rs = rs
+        self.arrays: dict[str, np.ndarray] = {}
+        self.masks: dict[str, tuple[np.ndarray, float]] = {}  # Int8: NaN mask, a value for NaN
+        self.categories: dict[str, Sequence[object]] = {}
+        predikat = [p.code for p in rs.predikat]
+        for ind in rs.indicators:
+            if ind.formula in QUESTIONNAIRES:
+                shares = share_values(len(ind.items))[0]
+                self._categorical(f"{ind.code}.ratio", shares, n)
+            else:
+                self.arrays[f"{ind.code}.ratio"] = np.empty(n)
+            if ind.enabled:
+                self._number(f"{ind.code}.nilai", nilai_values(ind), n)
+                self._number(f"{ind.code}.skor", skor_values(rs, ind), n)
+            self._categorical(f"{ind.code}.status", STATUSES, n)
+        for aspect in rs.aspects:
+            for part in ("skor", "skor_min", "skor_max"):
+                self.arrays[f"aspek.{aspect.code}.{part}"] = np.empty(n)
+            self._categorical(f"aspek.{aspect.code}.predikat", predikat, n)
+        for part in ("total", "total_min", "total_max"):
+            self.arrays[part] = np.empty(n)
+        for part in ("predikat", "predikat_min", "predikat_max"):
+            self._categorical(part, predikat, n)
+        self.arrays["provisional"] = np.empty(n, bool)
+        self.arrays["indicators_scored"] = np.empty(n, np.int16)
+
+    def _number(self, name: str, values: set[float], n: int) -> None:
+        dtype = exact_dtype(values)
+        self.arrays[name] = np.empty(n, dtype)
+        if dtype == INT8:
+            self.masks[name] = (np.empty(n, bool), min(values, default=0.0))
+
+    def _categorical(self, name: str, categories: Sequence[object], n: int) -> None:
+        codes = np.int8 if len(categories) < 128 else np.int16
+        self.arrays[name] = np.empty(n, codes)
+        self.categories[name] = categories
+
+    def put(self, name: str, sl: slice, values: np.ndarray) -> None:
+        """Write a chunk's values (a categorical column takes codes): exact by the dtype."""
+        if name in self.masks:
+            mask, lowest = self.masks[name]
+            np.isnan(values, out=mask[sl])
+            values = np.fmax(values, lowest)  # NaN takes a value it may hold, masked
+        self.arrays[name][sl] = values
+
+    def frame(self, index: pd.Index) -> pd.DataFrame:
+        out: dict[str, object] = {}
+        for name, arr in self.arrays.items():
+            if name in self.masks:
+                out[name] = pd.arrays.IntegerArray(arr, self.masks[name][0])
+            elif name in self.categories:
+                out[name] = pd.Categorical.from_codes(arr, categories=self.categories[name])
+            else:
+                out[name] = arr
+        out["method"] = pd.Categorical.from_codes(np.zeros(len(index), np.int8), [self.rs.id])
+        return pd.DataFrame(out, index=index, copy=False)
+
+
+def exact_dtype(values: Iterable[float]) -> np.dtype:
+    """Return the narrowest dtype that holds every one of the values exactly: int8 (whole
+    numbers -128..127, NaN as a mask), float32 or float64. float16 would halve float32 too,
+    but numpy converts to and from it in software, 20× slower than the scoring itself."""
+    wide = np.asarray(sorted(values), np.float64)
+    if np.array_equal(wide, np.clip(np.trunc(wide), -128, 127)):
+        return INT8
+    with np.errstate(over="ignore"):
+        if np.array_equal(wide.astype(np.float32).astype(np.float64), wide):
+            return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def nilai_values(ind: Indicator) -> set[float]:
+    """Every nilai the indicator can give, computed as both paths compute it."""
+    if ind.formula == "item_count":
+        return {skor * 100 / ind.max_skor for skor in _item_skor_values(ind)}
+    if ind.linear is not None:
+        rule = ind.linear
+        low, high = math.floor(rule.nilai_min / rule.step), math.ceil(rule.nilai_max / rule.step)
+        return {rule.clamp(steps) for steps in range(low - 1, high + 2)}
+    return set(ind.bands.values) if ind.bands is not None else set()
+
+
+def skor_values(rs: Ruleset, ind: Indicator) -> set[float]:
+    """Every skor the indicator can give: its nilai's skor, or items counted (item_count)."""
+    if ind.formula == "item_count":
+        return _item_skor_values(ind)
+    return {rs.skor(nilai, ind) for nilai in nilai_values(ind)}
+
+
+def _item_skor_values(ind: Indicator) -> set[float]:
+    return {min(yes * ind.value_per_item, ind.max_skor) for yes in range(len(ind.items) + 1)}
+
+
+@cache
+def share_values(total: int) -> tuple[np.ndarray, np.ndarray]:
+    """A questionnaire's possible ratios yes × 100 ÷ answered, sorted (as both paths divide),
+    and the flat table answered × (total + 1) + yes → position (-1 where none is answered)."""
+    pairs = [(n, yes) for n in range(1, total + 1) for yes in range(n + 1)]
+    shares = np.unique([yes * 100 / n for n, yes in pairs])
+    table = np.full((total + 1) ** 2, -1, np.int8 if len(shares) < 128 else np.int16)
+    for n, yes in pairs:
+        table[n * (total + 1) + yes] = np.searchsorted(shares, yes * 100 / n)
+    return shares, table
+
+
+def share_codes(total: int, yes: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """Each row's ratio yes × 100 ÷ answered as its position in share_values (-1: none)."""
+    return share_values(total)[1].take((answered * (total + 1) + yes).astype(np.intp))
 
 
 def _not_a_number(value: object) -> bool:

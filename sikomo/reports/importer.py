@@ -190,12 +190,14 @@ def import_reports(
     _check_columns(df, result)
     if result.errors:
         return result
+    progress = progress or _silent
+    progress(0, 0, len(df))  # the page learns the total before the lookups
     rows = _identify(df.to_dict("records"), result)
-    _check_rows(rows, result, progress or _silent)
+    _check_rows(rows, result, progress)
     if result.errors:
         return result
     try:
-        _write(actor, rows, result, progress or _silent)
+        _write(actor, rows, result, progress)
     except (IntegrityError, OperationalError):  # a clash with another request: nothing written
         db.session.rollback()
         log.exception("report import not written")
@@ -214,7 +216,6 @@ def _check_rows(rows: list[_Row], result: ReportImport, progress: ProgressCallba
     approved = prior_year.previous_reports(in_file, approved_only=True)
     newest = newest_versions(set(in_file))
     seen: set[tuple[int, int]] = set()
-    progress(0, 0, len(rows))
     for done, row in enumerate(rows, start=1):
         _cells(row, result)
         if row.key:

@@ -9,8 +9,10 @@ from flask import (
 )
 from flask_login import current_user
 
+from sikomo import progress
 from sikomo.auth.access import MANAGERS, STAFF, cooperative_or_404, roles_required
 from sikomo.extensions import db
+from sikomo.format import angka
 from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.models import Jenis, Role
 from sikomo.registry import bp, export
@@ -105,15 +107,30 @@ def import_file():
     result = None
     if form.validate_on_submit():
         upload = form.berkas.data
-        result = import_cooperatives(current_user, upload.read(), upload.filename or "")
+        with progress.tracking(current_user.id, request.form.get(progress.FORM_FIELD)) as tracker:
+            result = import_cooperatives(
+                current_user, upload.read(), upload.filename or "", tracker
+            )
         if result.ok:
             flash(
-                f"Impor berhasil: {result.created} koperasi baru, {result.updated} diperbarui, "
-                f"{result.unchanged} tanpa perubahan.",
+                f"Impor berhasil: {angka(result.created)} koperasi baru, "
+                f"{angka(result.updated)} diperbarui, {angka(result.unchanged)} tanpa perubahan.",
                 "success",
             )
             return redirect(url_for("registry.index"))
         flash(
             "Impor dibatalkan: tidak ada data yang disimpan. Perbaiki kesalahan berikut.", "error"
         )
-    return render_template("registry/import.html", form=form, result=result, columns=COLUMNS)
+    return render_template(
+        "registry/import.html",
+        form=form,
+        result=result,
+        columns=COLUMNS,
+        token=progress.new_token(),
+    )
+
+
+@bp.route("/impor/kemajuan/<token>")
+def import_progress(token: str):
+    """Polled by the import page while its upload is checked and written (any worker)."""
+    return progress.answer(token)

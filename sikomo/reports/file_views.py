@@ -2,11 +2,13 @@
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from sikomo import progress
 from sikomo.auth.access import roles_required
 from sikomo.extensions import db
+from sikomo.format import angka
 from sikomo.models import Attachment, Role
 from sikomo.reports import attachments, bp, excel
 from sikomo.reports import operations as ops
@@ -115,10 +117,18 @@ def import_reports():
     result = None
     if form.validate_on_submit():
         upload = form.berkas.data
-        result = import_file(current_user, upload.read(), upload.filename or "")
+        with progress.tracking(current_user.id, request.form.get(progress.FORM_FIELD)) as tracker:
+            result = import_file(current_user, upload.read(), upload.filename or "", tracker)
         if result.ok:
-            flash(f"{result.created} laporan diimpor sebagai diajukan "
-                  f"({result.warnings} peringatan kualitas dicatat).", "success")  # fmt: skip
+            flash(f"{angka(result.created)} laporan diimpor sebagai diajukan "
+                  f"({angka(result.warnings)} peringatan kualitas dicatat).", "success")  # fmt: skip
             return redirect(url_for("reports.import_reports"))
     status = 422 if result is not None and not result.ok else 200
-    return render_template("reports/import.html", form=form, result=result), status
+    return render_template("reports/import.html", form=form, result=result,
+                           token=progress.new_token()), status  # fmt: skip
+
+
+@bp.route("/impor/kemajuan/<token>")
+def import_progress(token: str):
+    """Polled by the import page while its upload is checked and written (any worker)."""
+    return progress.answer(token)

@@ -1,1 +1,1 @@
-"""placeholder: filled by its owner"""
+"""Reserved for import jobs, unused: import progress is kept in files (`sikomo/progress.py`)."""

@@ -1,4 +1,4 @@
-"""import progress
+"""import progress: no table (progress is kept in files, sikomo/progress.py); kept in the chain
 
 Revision ID: c3e5a7b92d34
 Revises: b2d4f6a81c23

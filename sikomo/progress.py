@@ -8,6 +8,7 @@ attachments already require) sees the same files.
 """
 
 import json
+import logging
 import os
 import re
 import secrets
@@ -29,6 +30,7 @@ EVERY_SECONDS = 0.2  # and the file is rewritten at most this often
 STALE_SECONDS = 6 * 3600  # files a crashed worker left behind are swept after this
 
 ProgressCallback = Callable[[int, int, int], None]
+log = logging.getLogger(__name__)
 
 
 def new_token() -> str:
@@ -59,8 +61,11 @@ class Tracker:
         self.clock = clock
         self.last: float | None = None
         self.state: tuple[int, int, int] | None = None
+        self.broken = False
 
     def __call__(self, checked: int, written: int, total: int) -> None:
+        if self.broken:
+            return
         now = self.clock()
         edge = written == total or (checked == total and written == 0)  # a phase's end shows
         if self.last is not None and now - self.last < EVERY_SECONDS and not edge:
@@ -68,7 +73,11 @@ class Tracker:
         if self.state == (checked, written, total):
             return
         self.last, self.state = now, (checked, written, total)
-        write_atomically(self.path, {"checked": checked, "written": written, "total": total})
+        try:
+            write_atomically(self.path, {"checked": checked, "written": written, "total": total})
+        except OSError:  # the page then waits without figures; the import itself goes on
+            log.warning("import progress not written to %s", self.path, exc_info=True)
+            self.broken = True
 
 
 def write_atomically(path: Path, state: dict) -> None:
@@ -127,7 +136,10 @@ def tracking(user_id: int, token: Any) -> Iterator[Tracker | None]:
     try:
         yield Tracker(path)
     finally:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # swept later
 
 
 def answer(token: str):

@@ -300,3 +300,18 @@ def test_the_import_page_has_a_progress_bar_a_live_text_and_a_fresh_token(
     assert 'role="status" aria-live="polite"' in page
     assert f'data-progress-url="{poll}{tokens[0]}"' in page
     assert "js/upload-progress.js" in page
+
+
+def test_an_unwritable_progress_folder_does_not_stop_the_import(
+    client, login_as, make_cooperative, app, tmp_path, caplog
+):
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("")
+    app.config["PROGRESS_FOLDER"] = str(blocker)  # mkdir under a file fails
+    login_as(Role.DINAS)
+    response = post(
+        client, "/laporan/impor", report_rows(make_cooperative, 2).to_csv(index=False).encode()
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 2
+    assert "import progress not written" in caplog.text

@@ -1,6 +1,6 @@
 """Derived data the Dinas indicators keep beside the facts: moved flags and the yearly counts.
 
-Both are written by sikomo/indicators (facts.py, cache.py) and can be recomputed from the
+Both are written by sikomo/indicators (facts.py, series.py) and can be recomputed from the
 reports at any time (`flask --app sikomo indicator-facts`).
 """
 
@@ -30,10 +30,10 @@ class IndicatorMoved(db.Model):
 class IndicatorSeries(db.Model):
     """One year of the indicator trend: the province-wide counts every indicator is computed from.
 
-    `generation` goes up with every commit that can change the year's counts; the counts hold
-    while `computed_generation` equals it and the settings they were computed with are the
-    current ones (sikomo/indicators/cache.py). Targets, PDRB and definitions are applied to them
-    when read, never stored.
+    `generation` goes up with every commit that can change the year's counts (stale.py); the
+    counts hold while `computed_generation` equals it and the settings they were computed with
+    are the current ones (series.py). Targets, PDRB and definitions are applied to them when
+    read, never stored.
     """
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -58,7 +58,7 @@ LOAD_PAGES = ("publik-cari", "publik-koperasi", "laporan-dasbor", "antrean",
               "penilaian-laporan", "indikator", "register", "api-koperasi")  # fmt: skip
 CAPACITY_STEPS = (25, 50, 100, 150, 200, 300, 400)
 TIMEOUT = 10.0  # seconds before a request counts as an error
-CLIENT_THREADS = 256
+MAX_CLIENT_THREADS = 2_000  # enough for every request of 200/s to wait its full TIMEOUT
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -103,12 +103,16 @@ def send_all(url: str, rate: float, duration: float, headers: dict, cookies: dic
             error = "connection"
         outcomes[i] = ((time.perf_counter() - scheduled) * 1000, error, lag * 1000)
 
+    # One thread per request that may be in flight, so a slow server never delays a send.
+    pool = ThreadPoolExecutor(max_workers=min(MAX_CLIENT_THREADS, math.ceil(rate * TIMEOUT) + 16))
     start = time.perf_counter() + 0.05
-    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+    try:
         for i in range(count):
             scheduled = start + i / rate
             time.sleep(max(0.0, scheduled - time.perf_counter()))
             pool.submit(one, i, scheduled)
+    finally:  # after Ctrl+C, send nothing more; wait for those in flight (≤ TIMEOUT)
+        pool.shutdown(wait=True, cancel_futures=True)
     elapsed = time.perf_counter() - start
     errors: dict[str, int] = {}
     for _, error, _ in outcomes:

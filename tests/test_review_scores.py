@@ -1,6 +1,8 @@
 """The engine runs once per report version: stored rows, reused by the queue and the review page,
 dropped when anything they were computed from changes."""
 
+import threading
+
 import pytest
 from sqlalchemy import select, update
 
@@ -203,3 +205,33 @@ def test_refresh_scores_stores_every_queued_report(app, make_submitted, make_app
     assert all(stored(r) is not None for r in reports)
     assert "untuk 0 versi" in runner.invoke(args=["refresh-scores"]).output
     assert "untuk 2 versi" in runner.invoke(args=["refresh-scores", "--all"]).output
+
+
+def test_beyond_the_sync_limit_the_page_answers_and_the_rest_is_computed_in_the_background(
+    client, login_as, make_submitted, make_cooperative, monkeypatch
+):
+    reports = [make_submitted(make_cooperative(f"Koperasi {i}", nik=f"35160000000002{i:02d}"))
+               for i in range(3)]  # fmt: skip
+    monkeypatch.setattr(scores, "SYNC_LIMIT", 1)
+    started = []
+    monkeypatch.setattr(scores, "start_background", lambda ids: started.append(ids) or True)
+    login_as(Role.PENGAWAS)
+    body = client.get("/penilaian/").get_data(as_text=True)
+    assert "sedang menghitung 3 laporan" in body
+    assert sorted(started[0]) == sorted(r.id for r in reports)
+    assert all(f"Koperasi {i}" in body for i in range(3))  # shown, computed on the way
+    assert body.count("92,19") >= 3
+
+
+def test_the_background_refresh_stores_every_row_and_runs_one_at_a_time(
+    app, make_submitted, monkeypatch
+):
+    report = make_submitted()
+    go, real = threading.Event(), scores.refresh
+    monkeypatch.setattr(scores, "refresh", lambda ids: go.wait(10) and real(ids))
+    assert scores.start_background([report.id])
+    assert not scores.start_background([report.id])  # one already running in this process
+    go.set()
+    assert scores._background.acquire(timeout=30)  # released when the thread is done
+    scores._background.release()
+    assert stored(report) is not None and stored(report).summary["engine"]["total"] == 92.19

@@ -32,6 +32,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    computing: int = 0  # stale rows left to the background: their risk order is not known yet
 
     @property
     def pages(self) -> int:
@@ -70,11 +71,11 @@ def queue_query(filters: QueueFilters) -> Select:
 def scored_query(filters: QueueFilters) -> Select:
     """The matching reports with their stored rows, the riskiest first, then the longest waiting.
 
-    A provisional report matches every predikat its range spans. Rows are refreshed first; one
-    dropped meanwhile by another request joins as missing and is computed when read.
+    A provisional report matches every predikat its range spans. A row not stored yet (being
+    computed in the background, or dropped meanwhile by another request) joins as missing:
+    it sorts first and is computed when read.
     """
     reports = queue_query(filters)
-    scores.refresh(scores.stale_ids(reports))
     query = reports.add_columns(ReportScore.summary).outerjoin(ReportScore, scores.fresh())
     if filters.predikat:
         rank = PREDIKAT_RANK[filters.predikat]
@@ -86,18 +87,21 @@ def scored_query(filters: QueueFilters) -> Select:
 
 
 def rows_of(query: Select) -> list[QueueRow]:
+    """The rows of a scored query (rows still missing are computed on the way)."""
     query = query.options(joinedload(Report.cooperative).joinedload(Cooperative.region))
     return scores.queue_rows(db.session.execute(query))
 
 
 def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
+    computing = scores.ensure(queue_query(filters))
     query = scored_query(filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
-    return Page(rows, page, per_page, total)
+    return Page(rows, page, per_page, total, computing)
 
 
 def build_queue(filters: QueueFilters) -> list[QueueRow]:
     """Every matching row, in queue order (the CLI and tests; pages use `queue_page`)."""
+    scores.refresh(scores.stale_ids(queue_query(filters)))
     return rows_of(scored_query(filters))

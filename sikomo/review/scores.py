@@ -10,10 +10,12 @@ this year's row. So a GET never shows a result its inputs no longer give.
 """
 
 import hashlib
+import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, delete, event, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
@@ -30,6 +32,8 @@ from sikomo.review.rows import QueueRow, previous_assessments, queue_row
 
 FORMAT = 1  # bump when what a row holds, or how the engine computes, changes without a ruleset
 CHUNK = 500  # reports computed and written per step; ids per IN list
+SYNC_LIMIT = 500  # stale rows a page computes before answering; more go to the background
+_background = threading.Lock()
 
 
 @cache
@@ -62,6 +66,40 @@ def stale_ids(reports: Select) -> list[int]:
     ids = reports.with_only_columns(Report.id).order_by(None)
     ids = ids.outerjoin(ReportScore, fresh()).where(ReportScore.report_id.is_(None))
     return list(db.session.scalars(ids))
+
+
+def ensure(reports: Select) -> int:
+    """Bring the rows of `reports` up to date; the number left to a background refresh.
+
+    Up to SYNC_LIMIT stale rows are computed now (a few seconds at most); more — after an import
+    or an upgrade without `refresh-scores` — are computed by one background thread, and the page
+    says so meanwhile instead of making its reader wait a minute.
+    """
+    stale = stale_ids(reports)
+    if len(stale) <= SYNC_LIMIT:
+        refresh(stale)
+        return 0
+    start_background(stale)
+    return len(stale)
+
+
+def start_background(report_ids: list[int]) -> bool:
+    """Refresh these rows in a thread of this process, unless one is running; True if started."""
+    if not _background.acquire(blocking=False):
+        return False
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                refresh(report_ids)
+        except Exception:  # the pages compute what is still missing; never lose the lock
+            app.logger.exception("Penghitungan hasil mesin di latar belakang gagal")
+        finally:
+            _background.release()
+
+    threading.Thread(target=run, name="sikomo-refresh-scores", daemon=True).start()
+    return True
 
 
 def refresh(report_ids: Sequence[int]) -> int:

@@ -86,7 +86,7 @@ class Result:
 def send_all(url: str, rate: float, duration: float, headers: dict, cookies: dict) -> Result:
     """Open loop: request `url` at `rate` per second for `duration` seconds, on schedule."""
     count = max(1, int(rate * duration))
-    outcomes: list[tuple[float, str | None, float]] = [(0.0, "none", 0.0)] * count
+    outcomes: list[tuple[float, str | None, float]] = [(0.0, "not sent", 0.0)] * count
     local = threading.local()
 
     def one(i: int, scheduled: float) -> None:
@@ -111,8 +111,10 @@ def send_all(url: str, rate: float, duration: float, headers: dict, cookies: dic
             scheduled = start + i / rate
             time.sleep(max(0.0, scheduled - time.perf_counter()))
             pool.submit(one, i, scheduled)
-    finally:  # after Ctrl+C, send nothing more; wait for those in flight (≤ TIMEOUT)
+    except BaseException:  # Ctrl+C: send nothing more; wait for those in flight (≤ TIMEOUT)
         pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     elapsed = time.perf_counter() - start
     errors: dict[str, int] = {}
     for _, error, _ in outcomes:

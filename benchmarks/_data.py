@@ -355,6 +355,9 @@ def sqlite_cached(scale: str) -> Path:
             building.rename(path)
         finally:
             building.unlink(missing_ok=True)
+        for stale in CACHE_DIR.glob(f"{scale}-*.db"):  # older versions: up to 5 GB each
+            if stale != path:
+                stale.unlink()
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     return path
 

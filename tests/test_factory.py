@@ -57,3 +57,21 @@ def test_prefixed_environment_variables_configure_the_app(monkeypatch):
 def test_a_nul_character_is_refused_before_any_view_not_a_server_error(client, method, url, kwargs):
     response = getattr(client, method)(url, **kwargs)
     assert response.status_code == 400
+
+
+def test_sqlite_reads_while_another_connection_writes(app):
+    """WAL: a page reads during a long import transaction instead of waiting or failing."""
+    from sqlalchemy import text
+
+    from sikomo.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as writer, db.engine.connect() as reader:
+        assert writer.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        writer.execute(text("CREATE TABLE IF NOT EXISTS wal_probe (x INTEGER)"))
+        writer.commit()
+        writer.execute(text("INSERT INTO wal_probe VALUES (1)"))  # holds the write lock
+        reader.execute(text("PRAGMA busy_timeout=100"))
+        assert reader.execute(text("SELECT count(*) FROM wal_probe")).scalar() == 0
+        writer.rollback()

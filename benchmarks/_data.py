@@ -117,6 +117,8 @@ def build(url: str, size: Size | None) -> None:
         with db.engine.connect() as conn:  # outside a transaction: VACUUM cannot run in one
             conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
+            if conn.dialect.name == "sqlite":  # the file alone is copied: no WAL left beside it
+                conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
 
 

@@ -60,8 +60,10 @@ from sikomo.models import (
     refresh_counted_latest,
 )
 from sikomo.regions import load_regions
+from sikomo.review import scores
+from sikomo.review.queue import QUEUE_STATUSES
 
-GENERATOR_VERSION = 2  # bump when the generated data changes: the cache key includes it
+GENERATOR_VERSION = 3  # bump when the generated data changes: the cache key includes it
 CACHE_DIR = Path(os.environ.get("SIKOMO_BENCH_CACHE", "/tmp/sikomo-bench"))
 MARK = "sikomo-bench"  # COMMENT ON DATABASE of every PostgreSQL database made here
 BATCH = 2_000  # cooperatives per generated batch (about 10,000 reports)
@@ -113,6 +115,7 @@ def build(url: str, size: Size | None) -> None:
             seed.seed_demo()
         else:
             generate(size)
+        store_engine_results()
         db.session.remove()
         with db.engine.connect() as conn:  # outside a transaction: VACUUM cannot run in one
             conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -120,6 +123,14 @@ def build(url: str, size: Size | None) -> None:
             if conn.dialect.name == "sqlite":  # the file alone is copied: no WAL left beside it
                 conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.engine.dispose()
+
+
+def store_engine_results() -> None:
+    """What `flask --app sikomo refresh-scores` does after an import: the queue's stored rows."""
+    started = time.perf_counter()
+    reports = select(Report).where(Report.status.in_(QUEUE_STATUSES))
+    written = scores.refresh(scores.stale_ids(reports))
+    print(f"stored engine results of {written:,} reports in {time.perf_counter() - started:.1f} s")
 
 
 # --- the large district ------------------------------------------------------------------------

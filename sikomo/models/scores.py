@@ -19,13 +19,16 @@ class ReportScore(db.Model):
     for every report of that cooperative (last year's figures and predikat feed this year's).
     """
 
-    __table_args__ = (Index("ix_report_score_risk", "risk"),)
+    __table_args__ = (Index("ix_report_score_risk", "risk", "waiting", "report_id"),)
 
     report_id: Mapped[int] = mapped_column(
         ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
     )
     engine_version: Mapped[str] = mapped_column(String(80))
     risk: Mapped[int] = mapped_column(Integer)  # flag weights + predikat severity
+    # Since when the report waits (submitted, else last changed): the queue's second sort key,
+    # copied here so the sort never reads the wide report rows.
+    waiting: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     flags: Mapped[str] = mapped_column(String(100))  # " turun rasio ": codes between spaces
     # Predikat ranks (0 best) the report can have: both equal once decided or complete, the
     # provisional range otherwise; None when there is none (not scored, refused, no range).

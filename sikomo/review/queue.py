@@ -75,21 +75,25 @@ def scored_query(filters: QueueFilters) -> Select:
     computed in the background, or dropped meanwhile by another request) joins as missing:
     it sorts first and is computed when read.
     """
-    reports = queue_query(filters)
-    query = reports.add_columns(ReportScore.summary).outerjoin(ReportScore, scores.fresh())
+    query = queue_query(filters).with_only_columns(Report.id)
+    query = query.outerjoin(ReportScore, scores.fresh())
     if filters.predikat:
         rank = PREDIKAT_RANK[filters.predikat]
         query = query.where(ReportScore.rank_best <= rank, ReportScore.rank_worst >= rank)
     if filters.flag:
         query = query.where(ReportScore.flags.contains(f" {filters.flag} "))
-    waiting = func.coalesce(Report.submitted_at, Report.updated_at, Report.created_at)
-    return query.order_by(ReportScore.risk.desc().nulls_first(), waiting, Report.id)
+    return query.order_by(ReportScore.risk.desc().nulls_first(), ReportScore.waiting, Report.id)
 
 
 def rows_of(query: Select) -> list[QueueRow]:
-    """The rows of a scored query (rows still missing are computed on the way)."""
-    query = query.options(joinedload(Report.cooperative).joinedload(Cooperative.region))
-    return scores.queue_rows(db.session.execute(query))
+    """The rows of a scored query, its reports loaded apart: the sort reads narrow columns only
+    (rows still missing are computed on the way)."""
+    found = list(db.session.scalars(query))
+    load = select(Report).where(Report.id.in_(found))
+    load = load.options(joinedload(Report.cooperative).joinedload(Cooperative.region))
+    reports = {r.id: r for r in db.session.scalars(load).unique()}
+    summaries = scores.summaries(found)
+    return scores.queue_rows((reports[report_id], summaries.get(report_id)) for report_id in found)
 
 
 def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:

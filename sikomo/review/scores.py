@@ -156,6 +156,7 @@ def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str
         "report_id": report_id,
         "engine_version": engine_version() if live else FROM_ASSESSMENT,
         "risk": row.risk,
+        "waiting": row.report.submitted_at or row.report.updated_at or row.report.created_at,
         "flags": " " + " ".join(f.code for f in row.flags) + " ",
         "rank_best": best,
         "rank_worst": worst,
@@ -174,6 +175,17 @@ def write(rows: list[dict[str, Any]]) -> None:
     columns = {k: statement.excluded[k] for k in rows[0] if k != "report_id"}
     db.session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=columns),
                        rows)  # fmt: skip
+
+
+def summaries(report_ids: Sequence[int]) -> dict[int, dict]:
+    """The current rows' summaries of these reports (a page's worth)."""
+    found = {}
+    for chunk in chunks(list(report_ids)):
+        query = select(ReportScore.report_id, ReportScore.summary).where(
+            ReportScore.report_id.in_(chunk), current()
+        )
+        found.update(dict(db.session.execute(query).all()))
+    return found
 
 
 def queue_rows(pairs: Iterable[tuple[Report, dict | None]]) -> list[QueueRow]:

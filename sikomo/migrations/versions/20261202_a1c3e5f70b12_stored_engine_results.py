@@ -27,6 +27,7 @@ def upgrade():
         sa.Column('report_id', sa.Integer(), nullable=False),
         sa.Column('engine_version', sa.String(length=80), nullable=False),
         sa.Column('risk', sa.Integer(), nullable=False),
+        sa.Column('waiting', sa.DateTime(timezone=True), nullable=True),
         sa.Column('flags', sa.String(length=100), nullable=False),
         sa.Column('rank_best', sa.Integer(), nullable=True),
         sa.Column('rank_worst', sa.Integer(), nullable=True),
@@ -37,9 +38,13 @@ def upgrade():
                                 name=op.f('fk_report_score_report_id_report'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('report_id', name=op.f('pk_report_score')),
     )
-    op.create_index('ix_report_score_risk', 'report_score', ['risk'], unique=False)
+    op.create_index('ix_report_score_risk', 'report_score', ['risk', 'waiting', 'report_id'],
+                    unique=False)
+    op.create_index('ix_report_status_cooperative_id', 'report',
+                    ['status', 'cooperative_id', 'id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_report_status_cooperative_id', table_name='report')
     op.drop_index('ix_report_score_risk', table_name='report_score')
     op.drop_table('report_score')

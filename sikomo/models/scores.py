@@ -19,7 +19,12 @@ class ReportScore(db.Model):
     for every report of that cooperative (last year's figures and predikat feed this year's).
     """
 
-    __table_args__ = (Index("ix_report_score_risk", "risk", "waiting", "report_id"),)
+    # The queue joins every matching report to its row and sorts: a covering index, so the
+    # join never reads the wide rows (summary, result).
+    __table_args__ = (
+        Index("ix_report_score_queue", "report_id", "engine_version", "risk", "waiting",
+              "rank_best", "rank_worst", "flags"),
+    )  # fmt: skip
 
     report_id: Mapped[int] = mapped_column(
         ForeignKey("report.id", ondelete="CASCADE"), primary_key=True

@@ -38,13 +38,14 @@ def upgrade():
                                 name=op.f('fk_report_score_report_id_report'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('report_id', name=op.f('pk_report_score')),
     )
-    op.create_index('ix_report_score_risk', 'report_score', ['risk', 'waiting', 'report_id'],
-                    unique=False)
+    op.create_index('ix_report_score_queue', 'report_score',
+                    ['report_id', 'engine_version', 'risk', 'waiting', 'rank_best', 'rank_worst',
+                     'flags'], unique=False)
     op.create_index('ix_report_status_cooperative_id', 'report',
                     ['status', 'cooperative_id', 'id'], unique=False)
 
 
 def downgrade():
     op.drop_index('ix_report_status_cooperative_id', table_name='report')
-    op.drop_index('ix_report_score_risk', table_name='report_score')
+    op.drop_index('ix_report_score_queue', table_name='report_score')
     op.drop_table('report_score')

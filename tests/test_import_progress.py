@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import event
 
 from sikomo import progress
 from sikomo.extensions import db
@@ -16,6 +15,7 @@ from sikomo.registry import importer as registry_importer
 from sikomo.registry.importer import COLUMNS, import_cooperatives
 from sikomo.reports import importer as report_importer
 from sikomo.reports.importer import import_reports
+from tests.statements import sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 BALANCED = {k: v for k, v in SAMPLE.items() if k != "jenis"}
@@ -203,13 +203,8 @@ def test_a_visitor_who_is_not_signed_in_is_not_shown_any_progress(client, make_u
 def test_the_poll_never_waits_on_the_database(client, login_as, folder):
     """On SQLite the import being reported holds the write lock: the poll must not queue on it."""
     own_progress(folder, login_as(Role.DINAS))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sent() as statements:
         assert client.get(f"/laporan/impor/kemajuan/{TOKEN}").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert statements == []
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sikomo.extensions import db
@@ -24,6 +24,7 @@ from sikomo.models import (
     ReportStatus,
     Role,
 )
+from tests.statements import sent
 
 TAHUN_BUKU = range(2022, 2026)  # RATs held 2023-2026: the trend's years
 SHOWN = 2026  # the dashboard's default year: the latest in which a RAT was held
@@ -119,18 +120,10 @@ def test_the_second_view_reads_the_stored_counts(dashboard, monkeypatch):
     db.session.execute(IndicatorSeries.__table__.delete())
     db.session.commit()
     calls = counting_group_counts(monkeypatch)
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with sent() as statements:
         first = dashboard()
         computing, calls[:] = len(statements), []
         second = dashboard()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert calls == [] and second == first
     assert len(statements) - computing < computing  # the per-year queries are gone
 
@@ -294,19 +287,10 @@ def test_another_worker_reads_the_same_stored_counts(dashboard, make_app, monkey
 
 
 def test_the_dashboard_reads_the_settings_once(dashboard):
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        if "FROM setting" in statement:
-            statements.append(statement)
-
     db.session.remove()  # a new session, as each request has: nothing read yet
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with sent() as statements:
         dashboard()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    assert len(statements) == 1
+    assert len([s for s in statements if "FROM setting" in s]) == 1
 
 
 def test_a_stale_row_with_other_settings_does_not_hold(dashboard):

@@ -21,6 +21,7 @@ from sikomo.models import (
     ReportStatus,
 )
 from sikomo.review.rescore import apply_to_pending, rescore
+from tests.statements import sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 SAMPLE = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "tanggal_rat")}
@@ -33,23 +34,18 @@ PER_ROW_ON_SQLITE = ("INSERT INTO cooperative ", "INSERT INTO report ", "INSERT 
 @contextmanager
 def counted():
     """Collect the statements sent and count the flushes made inside the block."""
-    seen = {"statements": [], "flushes": 0}
     per_row = PER_ROW_ON_SQLITE if db.engine.dialect.name == "sqlite" else ()
+    with sent(skip=per_row) as statements:
+        seen = {"statements": statements, "flushes": 0}
 
-    def statement(conn, cursor, text, *args):
-        if not text.startswith(per_row):
-            seen["statements"].append(" ".join(text.split())[:80])
+        def flush(session, context):
+            seen["flushes"] += 1
 
-    def flush(session, context):
-        seen["flushes"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    event.listen(Session, "after_flush", flush)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
-        event.remove(Session, "after_flush", flush)
+        event.listen(Session, "after_flush", flush)
+        try:
+            yield seen
+        finally:
+            event.remove(Session, "after_flush", flush)
 
 
 def populate(make_cooperative, make_report, start: int, n: int) -> None:

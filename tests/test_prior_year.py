@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from scoring.schema import lalu_twins
 from sikomo.extensions import db
@@ -18,6 +18,7 @@ from sikomo.prior_year import fill_lalu, previous_report, previous_reports
 from sikomo.reports import operations as ops
 from sikomo.reports.importer import import_file
 from sikomo.settings import set_setting
+from tests.statements import sent
 
 from .test_report_files import rows_by_key, send_back, template_of
 
@@ -120,13 +121,8 @@ def test_a_batch_of_previous_reports_is_one_query_for_many_cooperatives(make_coo
     for number, coop in enumerate(coops):
         add(coop, 2024, 1, ReportStatus.DIAJUKAN if number % 2 else ReportStatus.DISETUJUI)
     ids = [c.id for c in coops]
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sent() as statements:
         found = previous_reports([(i, 2025) for i in ids] + [(ids[0], 2030)])
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2  # one per year asked about
     assert {key: r.cooperative_id for key, r in found.items()} == {(i, 2025): i for i in ids}
 
@@ -284,14 +280,9 @@ def test_the_indicators_compare_with_the_approved_version_of_the_year_before(coo
 def test_a_bulk_import_looks_up_the_previous_reports_in_a_few_queries(make_cooperative):
     coops = [make_cooperative(f"KSP {i}", nik=f"35160000000002{i:02d}") for i in range(40)]
     rows = [{"nik": c.nik, **EARLIER} for c in coops] + [{"nik": c.nik, **CURRENT} for c in coops]
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sent() as statements:
         frame = pd.DataFrame(rows)
         result = import_file("test", frame.to_csv(index=False).encode(), "laporan.csv")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert result.ok and result.created == 80
     previous = [s for s in statements if "row_number" in s.lower()]
     assert len(previous) == 4  # counted and approved, for each of the two years

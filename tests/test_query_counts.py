@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from scoring import builtin_rulesets
 from sikomo import assessments
@@ -19,6 +18,7 @@ from sikomo.models import (
     ReportStatus,
     Role,
 )
+from tests.statements import reads, sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 SAMPLE = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "tanggal_rat")}
@@ -71,19 +71,10 @@ def copy_of(assessment: Assessment, report: Report) -> Assessment:
 
 
 def queries(client, url: str) -> int:
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sent() as seen:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200, (url, response.status_code)
-    return len(seen)
+    return len(reads(seen))
 
 
 @pytest.mark.parametrize(("url", "role"), PAGES, ids=[p[0] for p in PAGES])
@@ -117,15 +108,6 @@ def test_the_review_page_runs_the_engine_once(client, login_as, make_cooperative
 def test_the_dashboard_reads_the_settings_once(client, login_as, make_cooperative, make_report):
     login_as(Role.DINAS)
     populate(make_cooperative, make_report, 0, 3)
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        if "FROM setting" in statement:
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sent() as seen:
         assert client.get("/indikator/").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len(seen) == 1
+    assert len([s for s in seen if "FROM setting" in s]) == 1

@@ -2,11 +2,11 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import event
 
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, Cooperative, Jenis, Role
 from sikomo.registry.importer import COLUMNS, import_cooperatives
+from tests.statements import sent
 
 HEADER = ",".join(COLUMNS)
 GOOD_CSV = f"""{HEADER}
@@ -163,18 +163,9 @@ def test_export_follows_the_list_filters(client, login_as, mojosari):
 def statements_of_an_import(content: bytes) -> list[str]:
     """Every statement sent, except on SQLite the ORM's one INSERT per new cooperative (it needs
     the ids back in order there; PostgreSQL gets them from one multi-row INSERT)."""
-    seen = []
-    per_row = "INSERT INTO cooperative " if db.engine.dialect.name == "sqlite" else None
-
-    def listener(conn, cursor, statement, *args):
-        if per_row is None or not statement.startswith(per_row):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    per_row = ("INSERT INTO cooperative ",) if db.engine.dialect.name == "sqlite" else ()
+    with sent(skip=per_row) as seen:
         result = import_cooperatives("uji", content, "daftar.csv")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert result.ok, result.errors[:2]
     return seen
 

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from flask import g
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from sikomo.extensions import db
 from sikomo.models import Attachment, AuditEvent, Report, ReportStatus, Role
 from sikomo.reports import operations as ops
 from sikomo.reports.importer import import_reports
+from tests.statements import reads, sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -219,19 +219,10 @@ def queries_of_an_import(make_cooperative, dinas, n: int, offset: int) -> int:
     coops = [make_cooperative(f"KSP Banyak {offset + i}", nik=f"35169{offset + i:011d}")
              for i in range(n)]  # fmt: skip
     df = pd.DataFrame([{"nik": c.nik, **BALANCED} for c in coops])
-    count = []
-
-    def counter(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            count.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with sent() as seen:
         result = import_reports(dinas, df)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
     assert result.ok and result.created == n, result.errors[:2]
-    return len(count)
+    return len(reads(seen))
 
 
 def test_an_import_runs_as_many_queries_for_40_rows_as_for_10(make_cooperative, make_user):

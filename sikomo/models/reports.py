@@ -1,5 +1,6 @@
 """Report versions, the listeners that keep their derived columns, and what hangs off a version."""
 
+import weakref
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -186,8 +187,10 @@ LOADED = "reports_by_key"  # session.info: {(cooperative_id, tahun_buku): {id: R
 
 
 def _index(session: Session, report: Report) -> None:
+    """Weakly, as the identity map holds them: the index never keeps a report in memory."""
     key = (report.cooperative_id, report.tahun_buku)
-    session.info.setdefault(LOADED, {}).setdefault(key, {})[report.id] = report
+    index = session.info.setdefault(LOADED, {})
+    index.setdefault(key, weakref.WeakValueDictionary())[report.id] = report
 
 
 @event.listens_for(Report, "load")

@@ -40,16 +40,12 @@ _background = threading.Lock()
 def engine_version() -> str:
     """A fingerprint of everything a stored row was computed with."""
     parts = [f"format={FORMAT}", SCHEMA_PATH.read_text(encoding="utf-8")]
-    parts += [f"{rs.id}={rs.content_hash}" for rs in sorted(builtin_rulesets().values(), key=_id)]
+    parts += [f"{key}={rs.content_hash}" for key, rs in sorted(builtin_rulesets().items())]
     return "v1:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
 # A decided report's row read its assessment, not the engine: no ruleset makes it stale.
 FROM_ASSESSMENT = f"assessment:{FORMAT}"
-
-
-def _id(ruleset) -> str:
-    return ruleset.id
 
 
 def current():
@@ -104,11 +100,11 @@ def start_background(report_ids: list[int]) -> bool:
 
 def refresh(report_ids: Sequence[int]) -> int:
     """Compute and store the rows of these reports, CHUNK at a time; commits. The number written."""
-    for start in range(0, len(report_ids), CHUNK):
-        reports = load(report_ids[start : start + CHUNK])
-        write(
-            [computed(r, previous, last_year) for r, previous, last_year in with_context(reports)]
-        )
+    for chunk in chunks(list(report_ids)):
+        rows = [
+            computed(r, previous, last_year) for r, previous, last_year in with_context(load(chunk))
+        ]
+        write(rows)
         db.session.commit()
     return len(report_ids)
 
@@ -245,7 +241,8 @@ def touched(session: Session) -> tuple[set[int], set[int]]:
     for obj in (*session.new, *session.deleted, *changed):
         if isinstance(obj, Report):
             coops.add(obj.cooperative_id)
-            reports.add(obj.id)  # a deleted report no longer lists under its cooperative
+            if obj in session.deleted:
+                reports.add(obj.id)  # no longer listed under its cooperative
         elif isinstance(obj, Cooperative):
             coops.add(obj.id)
         elif isinstance(obj, Review | Assessment):

@@ -14,7 +14,14 @@ from sikomo.extensions import db
 from sikomo.models import Assessment, Predikat, Report, ReportStatus
 from sikomo.prior_year import LOOK_UP
 from sikomo.review.operations import DECIDED, decided_assessment, live_result
-from sikomo.review.values import PREDIKAT_RANK, EngineScore, engine_score, is_worse, stored_score
+from sikomo.review.values import (
+    PREDIKAT_RANK,
+    EngineScore,
+    engine_score,
+    is_worse,
+    predikat_code,
+    stored_score,
+)
 
 KEY_RATIOS = ("roa", "npl", "ekuitas_total_aset")
 RATIO_CHANGE = 10.0  # percentage points
@@ -121,10 +128,6 @@ class QueueRow:
         )
 
 
-def _code(predikat) -> str | None:
-    return getattr(predikat, "value", predikat) or None
-
-
 def previous_assessments(reports: list[Report]) -> dict[tuple[int, int], Assessment]:
     """Last year's decided assessment per (cooperative, year), in one query."""
     coop_ids = {r.cooperative_id for r in reports}
@@ -149,7 +152,9 @@ def queue_row(
     report: Report, previous: Assessment | None, last_year=LOOK_UP, result=LOOK_UP
 ) -> QueueRow:
     """One queue row; `result` is the live engine result when the caller has it already."""
-    row = QueueRow(report=report, previous_predikat=_code(previous.predikat) if previous else None)
+    row = QueueRow(
+        report=report, previous_predikat=predikat_code(previous.predikat) if previous else None
+    )
     row.warnings = dict((report.data or {}).get(WARNINGS_KEY) or {})
     decided = decided_assessment(report) if report.status == ReportStatus.DISETUJUI else None
     if decided is not None:

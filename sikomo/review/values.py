@@ -149,7 +149,7 @@ def _number(value) -> float | None:
         return None
 
 
-def _code(value) -> str | None:
+def predikat_code(value) -> str | None:
     """A predikat code, or None for anything that is not one (a stored row may hold anything)."""
     try:
         return Predikat(getattr(value, "value", value)).value if value else None
@@ -168,11 +168,11 @@ def engine_score(result) -> EngineScore:
     return EngineScore(
         complete=bool(complete),
         total=_number(_get(result, "total")) if complete else None,
-        predikat=_code(_get(result, "predikat")) if complete else None,
+        predikat=predikat_code(_get(result, "predikat")) if complete else None,
         total_min=_number(ranged["total_min"]),
         total_max=_number(ranged["total_max"]),
-        predikat_min=_code(ranged["predikat_min"]),
-        predikat_max=_code(ranged["predikat_max"]),
+        predikat_min=predikat_code(ranged["predikat_min"]),
+        predikat_max=predikat_code(ranged["predikat_max"]),
     )
 
 
@@ -183,6 +183,6 @@ def stored_score(row, result=None) -> EngineScore:
     result = result if isinstance(result, Mapping) else {}
     if result.get("imported") or not result:
         total = _number(row.total_score)
-        code = _code(row.engine_predikat or row.predikat)
+        code = predikat_code(row.engine_predikat or row.predikat)
         return EngineScore(True, total, code, total, total, code, code)
     return engine_score(result)

@@ -60,8 +60,7 @@ from sikomo.models import (
     refresh_counted_latest,
 )
 from sikomo.regions import load_regions
-from sikomo.review import scores
-from sikomo.review.queue import QUEUE_STATUSES
+from sikomo.review.queue import refresh_queued
 
 GENERATOR_VERSION = 3  # bump when the generated data changes: the cache key includes it
 CACHE_DIR = Path(os.environ.get("SIKOMO_BENCH_CACHE", "/tmp/sikomo-bench"))
@@ -128,8 +127,7 @@ def build(url: str, size: Size | None) -> None:
 def store_engine_results() -> None:
     """What `flask --app sikomo refresh-scores` does after an import: the queue's stored rows."""
     started = time.perf_counter()
-    reports = select(Report).where(Report.status.in_(QUEUE_STATUSES))
-    written = scores.refresh(scores.stale_ids(reports))
+    written = refresh_queued()
     print(f"stored engine results of {written:,} reports in {time.perf_counter() - started:.1f} s")
 
 

@@ -42,17 +42,11 @@ def refresh_scores_command(everything):
     The queue and the review page compute missing rows themselves; run this after an upgrade
     (a new ruleset makes every row stale) or a bulk import, so no page waits for thousands.
     """
-    from sqlalchemy import select
+    from sikomo.format import angka
+    from sikomo.review.queue import refresh_queued
 
-    from sikomo.extensions import db
-    from sikomo.models import Report
-    from sikomo.review import scores
-    from sikomo.review.queue import QUEUE_STATUSES
-
-    reports = select(Report).where(Report.status.in_(QUEUE_STATUSES))
-    ids = db.session.scalars(reports.with_only_columns(Report.id)) if everything else None
-    written = scores.refresh(list(ids) if ids is not None else scores.stale_ids(reports))
-    click.echo(f"Hasil mesin tersimpan untuk {written} versi laporan.")
+    written = refresh_queued(everything)
+    click.echo(f"Hasil mesin tersimpan untuk {angka(written)} versi laporan.")
 
 
 @click.command("create-user")

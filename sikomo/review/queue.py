@@ -105,6 +105,15 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     return Page(rows, page, per_page, total, computing)
 
 
+def refresh_queued(everything: bool = False) -> int:
+    """Store the rows of every report the queue can show that has none current (`everything`:
+    recompute them all); the number written. What `flask --app sikomo refresh-scores` does."""
+    reports = select(Report).where(Report.status.in_(QUEUE_STATUSES))
+    if everything:
+        return scores.refresh(list(db.session.scalars(reports.with_only_columns(Report.id))))
+    return scores.refresh(scores.stale_ids(reports))
+
+
 def build_queue(filters: QueueFilters) -> list[QueueRow]:
     """Every matching row, in queue order (the CLI and tests; pages use `queue_page`)."""
     scores.refresh(scores.stale_ids(queue_query(filters)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sikomo.extensions import db
 from sikomo.indicators import operations as ops
 from sikomo.indicators import series
-from sikomo.indicators.compute import COUNTS, group_counts, totals
+from sikomo.indicators.compute import COUNTS, group_counts, raw_counts, totals
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -73,6 +73,7 @@ def dashboard(client, login_as, register):
         with template_rendered.connected_to(seen, client.application):
             response = client.get(f"/indikator/?tahun={year}")
         assert response.status_code == 200
+        view.context = rendered[0]
         return rendered[0]["trends"]
 
     view()  # the first request after the fixtures' writes also reloads the user
@@ -82,7 +83,11 @@ def dashboard(client, login_as, register):
 def fresh(years=tuple(range(2023, 2027))) -> dict:
     """The trend computed from the facts, every year, without the stored series."""
     db.session.expire_all()
-    return ops.trends(list(years), shown={year: group_counts(year) for year in years})
+    return ops.trends(list(years), shown={year: rows_of(year) for year in years})
+
+
+def rows_of(year: int) -> list[dict]:
+    return group_counts(year).to_dict("records")
 
 
 def value(trends: dict, code: str, year: int):
@@ -101,19 +106,37 @@ def counting_group_counts(monkeypatch) -> list[int]:
 
     def counted(year, window=None):
         calls.append(year)
-        return group_counts(year, window)
+        return raw_counts(year, window)
 
-    monkeypatch.setattr(series, "group_counts", counted)
+    monkeypatch.setattr(series, "raw_counts", counted)
     return calls
+
+
+def shown_tables(context: dict) -> dict:
+    """What the dashboard showed of its year: the indicators and both breakdowns."""
+    return {key: context[key] for key in ("report", "kecamatan", "jenis", "totals")}
+
+
+def fresh_tables(year: int = SHOWN) -> dict:
+    """The same computed from the facts, without the stored rows."""
+    rows = rows_of(year)
+    return {
+        "report": ops.indicator_report(year, None, rows),
+        "kecamatan": ops.breakdown(rows, "kecamatan"),
+        "jenis": ops.breakdown(rows, "jenis"),
+        "totals": ops.summed(rows),
+    }
 
 
 def test_the_stored_counts_equal_a_fresh_computation(dashboard):
     stored_view = dashboard()
-    assert holding() == {2023, 2024, 2025}  # the year shown is computed live
+    assert holding() == {2023, 2024, 2025, 2026}  # the trend's years and the year shown
     table = IndicatorSeries.__table__
     for row in db.session.execute(select(table).where(table.c.year.in_(holding()))):
         assert {c: getattr(row, c) for c in COUNTS} == totals(group_counts(row.year))
+        assert series.count_rows(row.year) == rows_of(row.year)
     assert stored_view == fresh()
+    assert shown_tables(dashboard.context) == fresh_tables()
 
 
 def test_the_second_view_reads_the_stored_counts(dashboard, monkeypatch):
@@ -192,11 +215,31 @@ CHANGES = {
 @pytest.mark.parametrize(("change", "code", "year"), CHANGES.values(), ids=CHANGES.keys())
 def test_a_change_shows_on_the_next_view(dashboard, change, code, year):
     before = dashboard()
-    assert holding() == {2023, 2024, 2025}
+    assert holding() == {2023, 2024, 2025, 2026}
     change()
     after = dashboard()
     assert value(after, code, year) != value(before, code, year)
     assert after == fresh()
+    for shown in (SHOWN, year):
+        dashboard(shown)
+        assert shown_tables(dashboard.context) == fresh_tables(shown)
+
+
+def test_moving_a_cooperative_to_another_kecamatan_shows_on_the_next_view(
+    dashboard, make_region, make_cooperative
+):
+    """A cooperative without reports has no facts: only the register counts see it move."""
+    coop = make_cooperative("Koperasi Tanpa Laporan", db.session.get(Cooperative, 1).region)
+    bangsal = make_region("Bangsal")
+    dashboard()
+    dashboard(2024)
+    coop.region_id = bangsal.id  # no badan hukum date: on the register in every year
+    db.session.commit()
+    for year in (SHOWN, 2024):
+        dashboard(year)
+        shown = shown_tables(dashboard.context)
+        assert {row["name"]: row["binaan"] for row in shown["kecamatan"]}["Bangsal"] == 1
+        assert shown == fresh_tables(year)
 
 
 def test_a_past_years_target_shows_on_the_next_view(dashboard):
@@ -216,7 +259,8 @@ def test_a_change_recomputes_only_the_years_it_changes(dashboard, monkeypatch):
     calls = counting_group_counts(monkeypatch)
     change_a_report(2025, 1_000)  # RAT of 2026, the year shown: every past year still holds
     dashboard()
-    assert calls == []
+    assert calls == [2026]
+    calls[:] = []
     change_a_report(2023, 1_000)  # RAT of 2024: its volume, and 2025's volume of the year before
     assert value(dashboard(), "volume_usaha", 2024) == value(fresh(), "volume_usaha", 2024)
     assert sorted(calls) == [2024, 2025]
@@ -229,7 +273,7 @@ def test_counts_computed_while_a_change_commits_are_not_stored(dashboard, monkey
     db.session.commit()
 
     def computed_then_changed(year, window=None):
-        counts = group_counts(year, window)
+        counts = raw_counts(year, window)
         if year == 2024:
             with Session(db.engine) as other:
                 report = other.scalar(select(Report).where(Report.tahun_buku == 2023).limit(1))
@@ -237,10 +281,11 @@ def test_counts_computed_while_a_change_commits_are_not_stored(dashboard, monkey
                 other.commit()
         return counts
 
-    monkeypatch.setattr(series, "group_counts", computed_then_changed)
+    monkeypatch.setattr(series, "raw_counts", computed_then_changed)
     dashboard()
-    # 2024 and 2025 changed (2025 by its volume of the year before) while they were computed.
-    assert holding() == {2023}
+    # 2024 and 2025 changed (2025 by its volume of the year before) while they were computed;
+    # the year shown was computed and stored first.
+    assert holding() == {2023, 2026}
     monkeypatch.undo()
     assert dashboard() == fresh()
 
@@ -281,7 +326,7 @@ def test_another_worker_reads_the_same_stored_counts(dashboard, make_app, monkey
         report = db.session.scalar(select(Report).where(Report.tahun_buku == 2022).limit(1))
         report.data = {**report.data, "volume_usaha": 7}
         db.session.commit()
-    assert calls == [2026]  # the year the dashboard shows was not stored
+    assert calls == []  # every year, the one the dashboard shows too, was stored
     assert trends == expected
     assert value(dashboard(), "volume_usaha", 2023) == value(fresh(), "volume_usaha", 2023)
 
@@ -298,7 +343,19 @@ def test_a_stale_row_with_other_settings_does_not_hold(dashboard):
     table = IndicatorSeries.__table__
     db.session.execute(update(table).values(aktif_window=3))
     db.session.commit()
-    assert series.stored([2024], series.current_settings())[2024][1] is None
+    assert series.stored([2024], series.current_settings(), set())[2024][1] is None
+
+
+def test_a_row_stored_without_its_group_rows_holds_for_the_trend_only(dashboard, monkeypatch):
+    dashboard()
+    table = IndicatorSeries.__table__
+    db.session.execute(update(table).values(groups=None))  # as stored before the rows were kept
+    db.session.commit()
+    calls = counting_group_counts(monkeypatch)
+    dashboard()
+    assert calls == [SHOWN]
+    assert shown_tables(dashboard.context) == fresh_tables()
+    assert series.stored([SHOWN], series.current_settings(), {SHOWN})[SHOWN][1] is not None
 
 
 def test_the_series_stores_every_count_the_indicators_use():

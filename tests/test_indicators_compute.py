@@ -6,7 +6,7 @@ import pytest
 
 from sikomo.extensions import db
 from sikomo.indicators.compute import group_counts
-from sikomo.indicators.operations import breakdown_table, indicator_report, set_pdrb
+from sikomo.indicators.operations import breakdown, indicator_report, set_pdrb
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -146,8 +146,8 @@ def test_breakdown_rows_sum_to_the_totals(register, by):
             if total[part] is None or total["code"] == "volume_usaha_pdrb_pct":
                 continue
             assert sum(g[position][part] for g in report["by"].values()) == total[part]
-    table = breakdown_table(group_counts(2026), by)
-    assert table["binaan"].sum() == 7
+    table = breakdown(group_counts(2026).to_dict("records"), by)
+    assert sum(row["binaan"] for row in table) == 7
 
 
 def test_kecamatan_breakdown_lists_every_kecamatan(register):

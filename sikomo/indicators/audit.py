@@ -125,7 +125,7 @@ def check_published(report: dict, rows, result: AuditResult) -> None:
 
 
 def audit_year(year: int, published_csv: str | None = None) -> AuditResult:
-    report = indicator_report(year, "kecamatan", group_counts(year))
+    report = indicator_report(year, "kecamatan", group_counts(year).to_dict("records"))
     result = AuditResult(year)
     check_totals(report, result)
     if published_csv:

@@ -218,6 +218,11 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     """One row per (kecamatan, jenis) with integer counts; jenis as its Indonesian label."""
+    return labelled(raw_counts(year, window))
+
+
+def raw_counts(year: int, window: int | None = None) -> pd.DataFrame:
+    """`group_counts` by region id and jenis code, as stored (series.py)."""
     iy = indicator_year(year, window)
     criterion = str(get_setting("berkualitas_criterion"))
     settle(db.session())
@@ -231,12 +236,13 @@ def group_counts(year: int, window: int | None = None) -> pd.DataFrame:
     reported = pd.concat(parts).groupby(GROUP, as_index=False).sum()
     frame = fetch(register_counts(iy), REGISTER_COUNTS).merge(reported, how="left", on=GROUP)
     frame[list(REPORT_COUNTS)] = frame[list(REPORT_COUNTS)].fillna(0).astype("int64")
-    return labelled(frame)
+    return frame
 
 
 def totals(frame: pd.DataFrame) -> dict[str, int]:
     """The province-wide counts of a `group_counts` frame."""
-    return {c: int(frame[c].sum()) for c in COUNTS}
+    summed = frame[list(COUNTS)].sum()
+    return {c: int(summed[c]) for c in COUNTS}
 
 
 def reference_counts(year: int, window: int | None = None) -> pd.DataFrame:

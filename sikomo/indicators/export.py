@@ -3,7 +3,6 @@
 import csv
 import io
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -36,17 +35,20 @@ def indicator_rows(report: dict) -> tuple[list[str], list[list]]:
     return list(INDICATOR_HEADER), [[plain(i[k]) for k in keys] for i in report["indicators"]]
 
 
-def count_rows(table: pd.DataFrame, by: str) -> tuple[list[str], list[list]]:
-    table = table.assign(tidak_aktif=table["binaan"] - table["aktif"])
+def count_rows(table: list[dict], by: str) -> tuple[list[str], list[list]]:
+    """A `breakdown` table: one row per group, its name first."""
     header = [by.capitalize(), *COUNT_LABELS.values()]
-    return header, [[name, *(int(row[c]) for c in COUNT_LABELS)] for name, row in table.iterrows()]
+    return header, [[row["name"], *(int(value) for value in counted(row))] for row in table]
 
 
-def compliance_rows(table: pd.DataFrame) -> tuple[list[str], list[list]]:
+def counted(row: dict) -> list[int]:
+    """The COUNT_LABELS figures of a `breakdown` row (tidak aktif = binaan − aktif)."""
+    return [row["binaan"] - row["aktif"] if c == "tidak_aktif" else row[c] for c in COUNT_LABELS]
+
+
+def compliance_rows(table: list[dict]) -> tuple[list[str], list[list]]:
     header = ["Kecamatan", *COMPLIANCE_LABELS.values()]
-    return header, [
-        [name, *(int(row[c]) for c in COMPLIANCE_LABELS)] for name, row in table.iterrows()
-    ]
+    return header, [[row["name"], *(int(row[c]) for c in COMPLIANCE_LABELS)] for row in table]
 
 
 def to_csv(header: list[str], rows: list[list]) -> bytes:
@@ -85,10 +87,10 @@ def formula_table(workbook, title, caption, table, columns, ratios):
     header = ["Kecamatan", *(COUNT_LABELS[c] for c in columns), *(label for label, _, _ in ratios)]
     sheet.append(header)
     first = 3
-    for offset, (name, row) in enumerate(table.iterrows()):
+    for offset, row in enumerate(table):
         r = first + offset
         counts = [int(row[c]) for c in columns]
-        sheet.append([name, *counts, *(pct_formula(n + 2, d + 2, r) for _, n, d in ratios)])
+        sheet.append([row["name"], *counts, *(pct_formula(n + 2, d + 2, r) for _, n, d in ratios)])
     last, total = first + len(table) - 1, first + len(table)
     sums = [f"=SUM({get_column_letter(i + 2)}{first}:{get_column_letter(i + 2)}{last})"
             for i in range(len(columns))]  # fmt: skip
@@ -96,9 +98,9 @@ def formula_table(workbook, title, caption, table, columns, ratios):
     return sheet
 
 
-def lkjip_workbook(report: dict, kecamatan: pd.DataFrame) -> bytes:
+def lkjip_workbook(report: dict, kecamatan: list[dict]) -> bytes:
     """Tables like the LKjIP's 3.8, 3.9, 3.14 and 3.16; 'Nilai' holds every figure as computed here."""
-    table = kecamatan.assign(tidak_aktif=kecamatan["binaan"] - kecamatan["aktif"])
+    table = [{**row, "tidak_aktif": row["binaan"] - row["aktif"]} for row in kecamatan]
     workbook = Workbook()
     workbook.remove(workbook.active)
     year = report["year"]

@@ -4,14 +4,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pandas as pd
 from sqlalchemy import func, select
 
 from sikomo import audit
 from sikomo.extensions import db
+from sikomo.indicators import series
 from sikomo.indicators.capaian import capaian, indicator_data, kategori
-from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate, group_counts, totals
-from sikomo.indicators.series import yearly_counts
+from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate
+from sikomo.indicators.series import count_rows, yearly_counts
 from sikomo.models import (
     JENIS_LABELS,
     IndicatorDefinition,
@@ -188,9 +188,11 @@ def all_targets() -> dict[tuple[str, int], Decimal]:
 
 def available_years() -> list[int]:
     """Years in which a counted report says a RAT was held, oldest first."""
-    dates = db.session.execute(
-        select(func.min(Report.tanggal_rat), func.max(Report.tanggal_rat)).where(counted_report())
-    ).one()
+
+    def first(extreme):  # alone in its query, each reads one entry of an index on the date
+        return select(extreme(Report.tanggal_rat)).where(counted_report()).scalar_subquery()
+
+    dates = db.session.execute(select(first(func.min), first(func.max))).one()
     if dates[0] is None:
         return []
     first, last = (int(str(d)[:4]) for d in dates)
@@ -219,8 +221,9 @@ def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Deci
     return rows
 
 
-def summed(frame: pd.DataFrame, pdrb: int | None) -> dict:
-    return {**totals(frame), "pdrb": pdrb}
+def summed(rows: list[dict]) -> dict[str, int]:
+    """The counts of `rows` added up (the province-wide counts of a year's group rows)."""
+    return {c: sum(int(row[c]) for row in rows) for c in COUNTS}
 
 
 def group_names(by: str) -> list[str]:
@@ -229,37 +232,46 @@ def group_names(by: str) -> list[str]:
     return list(JENIS_LABELS.values())
 
 
-def indicator_report(year: int, by: str | None = None, frame: pd.DataFrame | None = None) -> dict:
-    """All indicators of `year` with targets and capaian; with `by`, the same list per group."""
-    frame = group_counts(year) if frame is None else frame
+def indicator_report(year: int, by: str | None = None, rows: list[dict] | None = None) -> dict:
+    """All indicators of `year` with targets and capaian; with `by`, the same list per group.
+
+    `rows` are the year's counts per (kecamatan, jenis) as dicts (`group_counts` records); by
+    default the stored ones (series.py).
+    """
+    rows = count_rows(year) if rows is None else rows
     pdrb = pdrb_for(year)
+    nilai = pdrb and pdrb[1]
     defs = definitions()
     report = {
         "year": year,
         "pdrb": {"tahun": pdrb[0], "nilai": pdrb[1]} if pdrb else None,
-        "indicators": indicator_list(summed(frame, pdrb and pdrb[1]), defs, targets_for(year)),
+        "indicators": indicator_list({**summed(rows), "pdrb": nilai}, defs, targets_for(year)),
         "by": {},
     }
     if by:
-        for name in group_names(by):
-            rows = frame[frame[by] == name]
-            report["by"][name] = indicator_list(summed(rows, pdrb and pdrb[1]), defs, {})
+        for group in breakdown(rows, by):
+            report["by"][group["name"]] = indicator_list({**group, "pdrb": nilai}, defs, {})
     return report
 
 
-def breakdown_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Counts per kecamatan or jenis, every group present (zeros where none), in name order."""
-    table = frame.groupby(by)[list(COUNTS)].sum()
-    return table.reindex(group_names(by), fill_value=0)
+def breakdown(rows: list[dict], by: str) -> list[dict]:
+    """Counts per kecamatan or jenis (`name`), every group present (zeros where none), in name
+    order."""
+    groups = {name: dict.fromkeys(COUNTS, 0) for name in group_names(by)}
+    for row in rows:
+        counts = groups.setdefault(row[by], dict.fromkeys(COUNTS, 0))
+        for c in COUNTS:
+            counts[c] += int(row[c])
+    return [{"name": name, **counts} for name, counts in groups.items()]
 
 
-def trends(years: list[int], shown: dict[int, pd.DataFrame] | None = None) -> dict:
+def trends(years: list[int], shown: dict[int, list[dict]] | None = None) -> dict:
     """Per indicator code, the value and target of each year (oldest first).
 
-    The counts of a year in `shown` come from its frame, the others from the stored series
+    The counts of a year in `shown` come from its group rows, the others from the stored series
     (series.py); targets, PDRB and definitions are read now, so an edit to them shows at once.
     """
-    given = {year: totals(frame) for year, frame in (shown or {}).items()}
+    given = {year: summed(rows) for year, rows in (shown or {}).items()}
     counts = yearly_counts(years, given)
     defs, targets, pdrb = definitions(), all_targets(), pdrb_table()
     series: dict[str, list[dict]] = {}
@@ -273,8 +285,6 @@ def trends(years: list[int], shown: dict[int, pd.DataFrame] | None = None) -> di
     return series
 
 
-def compliance(year: int) -> pd.DataFrame:
+def compliance(year: int) -> list[dict]:
     """Per kecamatan: no report for the counted tahun buku, KSP/USP not assessed, review > 30 days."""
-    from sikomo.indicators.compliance import compliance_frame
-
-    return compliance_frame(year, group_names("kecamatan"))
+    return series.shown(year).compliance()

@@ -2,8 +2,10 @@
 
 The stored counts of a year (`IndicatorSeries`, series.py) hold while their `generation` is the
 year's current one. A transaction notes the years it may change: those whose facts or moved
-flags its refreshes rewrote with other values (facts.py) and, for a change to the register, every
-year from the cooperative's founding on (binaan, KSP/USP and koperasi baru count the register).
+flags its refreshes rewrote with other values (facts.py); for a change to the register, every
+year from the cooperative's founding on (binaan, KSP/USP and koperasi baru count the register,
+per kecamatan and jenis); and for a report or a decision on one, the year that assesses its tahun
+buku (the compliance board counts reports of any status, compliance.py).
 Just before it commits, in the same transaction, it raises their generations (`invalidate`), so
 every worker process sees the change and the counts it makes stale at the same moment.
 """
@@ -11,16 +13,19 @@ every worker process sees the change and the counts it makes stale at the same m
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from sikomo.models import Cooperative, IndicatorSeries
+from sikomo.models import Assessment, Cooperative, IndicatorSeries, Report
+from sikomo.status import indicator_year_assessing
 
 YEARS = range(2000, 2101)  # the indicator years the app shows; others are never stored
 STALE = "indicator_series_stale"  # session.info key: years this transaction changed
-REGISTER = ("jenis", "simpan_pinjam", "tanggal_badan_hukum")  # what the register counts read
+CHUNK = 1000  # report ids per lookup
+# What the register counts read: binaan, KSP/USP and koperasi baru per kecamatan and jenis.
+REGISTER = ("region_id", "jenis", "simpan_pinjam", "tanggal_badan_hukum")
 
 
 def note(session: Session, years: Iterable[int]) -> None:
@@ -87,9 +92,35 @@ def register_years(session: Session) -> set[int]:
     return set(range(max(first, YEARS.start), YEARS.stop))
 
 
+def changed(obj, names: Iterable[str]) -> bool:
+    attrs = inspect_state(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
+def report_years(session: Session) -> set[int]:
+    """The indicator years whose compliance counts (compliance.owed) this flush may change: a
+    report of the tahun buku assessed made, removed or moved (whatever its status), a decision
+    on one made or undone."""
+    tahun_buku: set[int] = set()
+    report_ids: set[int] = set()
+    for obj in (*session.new, *session.deleted, *session.dirty):
+        made = obj in session.new or obj in session.deleted
+        if isinstance(obj, Report) and (made or changed(obj, ("tahun_buku", "cooperative_id"))):
+            tahun_buku.update(values(obj, "tahun_buku"))
+        elif isinstance(obj, Assessment) and (made or changed(obj, ("status", "report_id"))):
+            report_ids.update(values(obj, "report_id"))
+    report_ids.discard(None)
+    ordered = sorted(report_ids)
+    for start in range(0, len(ordered), CHUNK):
+        query = select(Report.tahun_buku).where(Report.id.in_(ordered[start : start + CHUNK]))
+        tahun_buku.update(session.connection().scalars(query))
+    tahun_buku.discard(None)
+    return {indicator_year_assessing(t) for t in tahun_buku}
+
+
 @event.listens_for(Session, "after_flush")
 def _note_register(session: Session, flush_context) -> None:
-    years = register_years(session)
+    years = register_years(session) | report_years(session)
     if years:
         note(session, years)
 

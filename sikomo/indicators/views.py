@@ -9,7 +9,6 @@ from sikomo.extensions import db
 from sikomo.indicators import bp, export
 from sikomo.indicators import operations as ops
 from sikomo.indicators.audit import audit_year
-from sikomo.indicators.compute import group_counts
 from sikomo.indicators.forms import (
     DefinitionForm,
     PdrbForm,
@@ -18,6 +17,7 @@ from sikomo.indicators.forms import (
     TargetForm,
 )
 from sikomo.indicators.serialize import plain
+from sikomo.indicators.series import count_rows, shown
 from sikomo.indicators.stale import YEARS
 from sikomo.models import IndicatorDefinition, IndicatorDirection, Pdrb, Target
 from sikomo.settings import get_setting
@@ -40,33 +40,34 @@ def chosen_year(years: list[int] | None = None) -> int:
 def dashboard():
     years = ops.available_years()
     year = chosen_year(years)
-    frame = group_counts(year)
-    report = ops.indicator_report(year, "kecamatan", frame)
-    kecamatan = ops.breakdown_table(frame, "kecamatan")
-    trends = ops.trends(years, shown={year: frame})  # the other years from the stored series
+    held = shown(year)
+    rows = held.rows()
+    kecamatan = ops.breakdown(rows, "kecamatan")
+    trends = ops.trends(years, shown={year: rows})
     return render_template(
         "indicators/dashboard.html",
         chart_data=chart_data(kecamatan, trends, years),
         year=year,
         years=years,
-        report=report,
+        report=ops.indicator_report(year, None, rows),
         kecamatan=kecamatan,
-        jenis=ops.breakdown_table(frame, "jenis"),
+        jenis=ops.breakdown(rows, "jenis"),
+        totals=ops.summed(rows),
         trends=trends,
-        compliance=ops.compliance(year),
+        compliance=held.compliance(),
         window=get_setting("aktif_window"),
     )
 
 
-def chart_data(kecamatan, trends: dict, years: list[int]) -> dict:
+def chart_data(kecamatan: list[dict], trends: dict, years: list[int]) -> dict:
     def series(code, key):
         return [plain(p[key]) for p in trends.get(code, [])]
 
     return {
-        "kecamatan": list(kecamatan.index),
-        "aktif": [int(v) for v in kecamatan["aktif"]],
-        "tidak_aktif": [int(v) for v in kecamatan["binaan"] - kecamatan["aktif"]],
-        "berkualitas": [int(v) for v in kecamatan["berkualitas"]],
+        "kecamatan": [row["name"] for row in kecamatan],
+        "aktif": [row["aktif"] for row in kecamatan],
+        "tidak_aktif": [row["binaan"] - row["aktif"] for row in kecamatan],
+        "berkualitas": [row["berkualitas"] for row in kecamatan],
         "years": years,
         "iku": series("sehat_berkualitas_pct", "value"),
         "iku_target": series("sehat_berkualitas_pct", "target"),
@@ -75,12 +76,12 @@ def chart_data(kecamatan, trends: dict, years: list[int]) -> dict:
 
 
 def table_rows(name: str, year: int):
-    frame = group_counts(year)
-    if name == "indikator":
-        return export.indicator_rows(ops.indicator_report(year, None, frame))
     if name == "kepatuhan":
         return export.compliance_rows(ops.compliance(year))
-    return export.count_rows(ops.breakdown_table(frame, name), name)
+    rows = count_rows(year)
+    if name == "indikator":
+        return export.indicator_rows(ops.indicator_report(year, None, rows))
+    return export.count_rows(ops.breakdown(rows, name), name)
 
 
 @bp.route("/ekspor/<name>.<fmt>")
@@ -102,9 +103,9 @@ def export_table(name, fmt):
 @roles_required(*STAFF)
 def lkjip():
     year = chosen_year()
-    frame = group_counts(year)
+    rows = count_rows(year)
     body = export.lkjip_workbook(
-        ops.indicator_report(year, None, frame), ops.breakdown_table(frame, "kecamatan")
+        ops.indicator_report(year, None, rows), ops.breakdown(rows, "kecamatan")
     )
     disposition = f"attachment; filename=lkjip-koperasi-{year}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})

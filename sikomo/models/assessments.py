@@ -25,8 +25,12 @@ from sikomo.models.reports import Report
 
 
 class Assessment(db.Model):
+    # Found by report, often only to ask whether it is decided: the status is read from the
+    # index, never from the row behind the large `result`.
+    __table_args__ = (Index("ix_assessment_report_id_status", "report_id", "status"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
     method: Mapped[Method] = mapped_column(str_enum(Method))
     ruleset_id: Mapped[str] = mapped_column(String(100))
     ruleset_version: Mapped[str] = mapped_column(String(50))

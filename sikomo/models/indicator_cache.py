@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sikomo.extensions import db
+from sikomo.models.base import JSONType
 
 
 class IndicatorMoved(db.Model):
@@ -28,7 +29,8 @@ class IndicatorMoved(db.Model):
 
 
 class IndicatorSeries(db.Model):
-    """One year of the indicator trend: the province-wide counts every indicator is computed from.
+    """One indicator year: the province-wide counts every indicator is computed from, and the
+    counts per kecamatan and jenis they are the sum of.
 
     `generation` goes up with every commit that can change the year's counts (stale.py); the
     counts hold while `computed_generation` equals it and the settings they were computed with
@@ -53,3 +55,7 @@ class IndicatorSeries(db.Model):
     koperasi_baru: Mapped[int | None] = mapped_column(Integer)
     volume_usaha: Mapped[int | None] = mapped_column(BigInteger)
     volume_usaha_lalu: Mapped[int | None] = mapped_column(BigInteger)
+    # The rows they add up from: [region id, jenis code, *COUNTS] per (kecamatan, jenis).
+    groups: Mapped[list | None] = mapped_column(JSONType)
+    # The compliance board's counts of the year: [region id, tanpa laporan, KSP/USP belum dinilai].
+    owed: Mapped[list | None] = mapped_column(JSONType)

@@ -46,6 +46,11 @@ class Report(db.Model):
         Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
         # The review queue selects by status (5,000 of 100,000 reports in a large district).
         Index("ix_report_status_cooperative_id", "status", "cooperative_id", "id"),
+        # The compliance board counts those waiting since before a date.
+        Index("ix_report_status_submitted_at", "status", "submitted_at", "cooperative_id"),
+        # The first and last RAT of the counted reports (the indicator years, the status year):
+        # min() and max() read one entry each.
+        Index("ix_report_tanggal_rat_counted", "tanggal_rat", "status", "imported"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,8 +11,17 @@ from sikomo.extensions import db
 from sikomo.format import angka
 from sikomo.models import Jenis, Predikat, ReportStatus, Role
 from sikomo.review import operations as ops
+from sikomo.review import scores
 from sikomo.review.operations import live_result
-from sikomo.review.queue import FLAGS, QueueFilters, build_queue, queue_page
+from sikomo.review.queue import (
+    FLAGS,
+    QUEUE_STATUSES,
+    QueueFilters,
+    build_queue,
+    joined_query,
+    queue_page,
+    scored_query,
+)
 from sikomo.review.values import PREDIKAT_RANK
 
 
@@ -91,9 +100,14 @@ def test_a_large_change_of_a_key_ratio_is_measured_against_last_year(queue):
     assert set(row.ratio_changes) == {"roa"} and row.ratio_changes["roa"] < -10
 
 
-@pytest.mark.parametrize(
+FILTERED = pytest.mark.parametrize(
     ("filters", "expected"),
     [
+        ({}, ["Peringatan", "Rasio", "Sementara", "Turun"]),
+        (
+            {"status": None},
+            ["Aman", "Aman", "Peringatan", "Rasio", "Rasio", "Sementara", "Turun", "Turun"],
+        ),  # fmt: skip
         ({"flag": "peringatan"}, ["Peringatan"]),
         ({"flag": "turun"}, ["Turun"]),
         ({"predikat": Predikat.CUKUP_SEHAT}, ["Sementara", "Turun"]),  # within Sementara's range
@@ -104,10 +118,26 @@ def test_a_large_change_of_a_key_ratio_is_measured_against_last_year(queue):
         ({"tahun": 2023}, []),
     ],
 )
+
+
+@FILTERED
 def test_the_queue_filters_narrow_the_list(queue, filters, expected):
     queue["Aman"].status = ReportStatus.DIKEMBALIKAN
     db.session.commit()
     assert sorted(names(build_queue(QueueFilters(**filters)))) == expected
+
+
+@FILTERED
+def test_the_stored_columns_select_and_order_as_the_reports_do(queue, filters, expected):
+    """Once every row is stored the queue reads them alone (scored_query): the same reports, in
+    the same order, as joining each report to its row (joined_query)."""
+    queue["Aman"].status = ReportStatus.DIKEMBALIKAN
+    db.session.commit()
+    build_queue(QueueFilters(status=None))  # stores every row
+    assert scores.all_stored(QUEUE_STATUSES)
+    chosen = QueueFilters(**filters)
+    stored = db.session.scalars(scored_query(chosen)).all()
+    assert stored == db.session.scalars(joined_query(chosen)).all() and len(stored) == len(expected)
 
 
 def test_the_queue_filters_by_kecamatan(queue):
@@ -116,9 +146,10 @@ def test_the_queue_filters_by_kecamatan(queue):
 
 
 def test_the_queue_is_paginated(queue):
-    page = queue_page(QueueFilters(), 2, 2)
-    assert names(page.items) == ["Rasio", "Peringatan"]
-    assert (page.pages, page.has_prev, page.has_next) == (3, True, True)
+    for _ in ("rows computed on the way", "rows read back"):
+        page = queue_page(QueueFilters(), 2, 2)
+        assert names(page.items) == ["Rasio", "Peringatan"]
+        assert (page.pages, page.has_prev, page.has_next) == (3, True, True)
 
 
 def count_queries(filters: QueueFilters) -> int:

@@ -2,6 +2,7 @@
 dropped when anything they were computed from changes."""
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select, update
@@ -9,7 +10,7 @@ from sqlalchemy import select, update
 import scoring
 from sikomo.assessments import new_assessment, run_engine
 from sikomo.extensions import db
-from sikomo.models import AssessmentStatus, Predikat, ReportScore, ReportStatus, Role
+from sikomo.models import AssessmentStatus, Predikat, ReportResult, ReportScore, ReportStatus, Role
 from sikomo.review import operations as ops
 from sikomo.review import scores
 from sikomo.review.queue import QueueFilters, build_queue, queue_page
@@ -30,9 +31,17 @@ def engine_runs(monkeypatch):
     return calls
 
 
-def stored(report) -> ReportScore | None:
+def stored(report) -> SimpleNamespace | None:
+    """The report's stored row, both halves (ReportScore and ReportResult) as one."""
     db.session.expire_all()
-    return db.session.get(ReportScore, report.id)
+    score, result = db.session.get(ReportScore, report.id), db.session.get(ReportResult, report.id)
+    assert (score is None) == (result is None)  # written and dropped together
+    if score is None:
+        return None
+    columns = [*ReportScore.__table__.c.keys(), "summary", "result"]
+    return SimpleNamespace(
+        **{c: getattr(score if hasattr(score, c) else result, c) for c in columns}
+    )
 
 
 def test_the_queue_scores_each_report_once_then_reads_the_stored_rows(make_submitted, engine_runs):
@@ -132,6 +141,24 @@ def test_rows_of_another_engine_version_are_recomputed(make_submitted, engine_ru
     assert len(engine_runs) == 2 and row.risk < 99
     versions = db.session.scalars(select(ReportScore.engine_version)).all()
     assert versions == [scores.engine_version()]
+
+
+def test_all_stored_holds_only_while_every_report_of_the_statuses_has_its_current_row(
+    make_submitted, make_approved
+):
+    reports = [make_submitted(tahun_buku=2025), make_approved(tahun_buku=2024).report]
+    submitted, approved = (ReportStatus.DIAJUKAN,), (ReportStatus.DISETUJUI,)
+    assert not scores.all_stored(submitted)
+    build_queue(QueueFilters(status=None))
+    assert scores.all_stored(submitted) and scores.all_stored(approved)
+    db.session.execute(update(ReportScore).where(ReportScore.report_id == reports[0].id)
+                       .values(engine_version="v0:old"))  # fmt: skip
+    db.session.commit()
+    assert not scores.all_stored(submitted) and scores.all_stored(approved)
+    build_queue(QueueFilters())
+    reports[1].data = {**reports[1].data, "catatan": "ubah"}  # drops its cooperative's rows
+    db.session.commit()
+    assert not scores.all_stored(approved)
 
 
 def test_a_decided_reports_row_outlives_a_ruleset_change_but_its_live_result_does_not(

@@ -38,7 +38,7 @@ from sikomo.models.reports import (
     parse_int,
     refresh_counted_latest,
 )
-from sikomo.models.scores import ReportScore
+from sikomo.models.scores import ReportResult, ReportScore
 
 __all__ = [
     "COUNTED_LATEST_INPUTS",
@@ -64,6 +64,7 @@ __all__ = [
     "Predikat",
     "Region",
     "Report",
+    "ReportResult",
     "ReportScore",
     "ReportStatus",
     "Review",

@@ -46,6 +46,8 @@ class Report(db.Model):
         Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
         # The review queue selects by status (5,000 of 100,000 reports in a large district).
         Index("ix_report_status_cooperative_id", "status", "cooperative_id", "id"),
+        # Beranda counts the reports of a tahun buku by status.
+        Index("ix_report_tahun_buku_status", "tahun_buku", "status"),
         # The compliance board counts those waiting since before a date.
         Index("ix_report_status_submitted_at", "status", "submitted_at", "cooperative_id"),
         # The first and last RAT of the counted reports (the indicator years, the status year):

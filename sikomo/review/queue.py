@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from sikomo.extensions import db
 from sikomo.models import Cooperative, Jenis, Predikat, Report, ReportScore, ReportStatus
@@ -69,20 +69,36 @@ def queue_query(filters: QueueFilters) -> Select:
 
 
 def scored_query(filters: QueueFilters) -> Select:
-    """The matching reports with their stored rows, the riskiest first, then the longest waiting.
+    """The matching reports' ids, the riskiest first, then the longest waiting, read from the
+    stored rows alone (their narrow columns and covering indexes): every report has one once
+    `scores.ensure` has run. A provisional report matches every predikat its range spans."""
+    statuses = (filters.status,) if filters.status else QUEUE_STATUSES
+    query = select(ReportScore.report_id).where(scores.current(), ReportScore.status.in_(statuses))
+    for column, value in (("region_id", filters.region_id), ("jenis", filters.jenis),
+                          ("tahun_buku", filters.tahun)):  # fmt: skip
+        if value:
+            query = query.where(getattr(ReportScore, column) == value)
+    return by_risk(query, filters)
 
-    A provisional report matches every predikat its range spans. A row not stored yet (being
-    computed in the background, or dropped meanwhile by another request) joins as missing:
-    it sorts first and is computed when read.
-    """
+
+def joined_query(filters: QueueFilters) -> Select:
+    """`scored_query` while rows are still being computed in the background: every matching
+    report, its row joined where there is one; a missing one sorts first (computed when read)."""
     query = queue_query(filters).with_only_columns(Report.id)
     query = query.outerjoin(ReportScore, scores.fresh())
+    return by_risk(query, filters, missing_first=True)
+
+
+def by_risk(query: Select, filters: QueueFilters, missing_first: bool = False) -> Select:
     if filters.predikat:
         rank = PREDIKAT_RANK[filters.predikat]
         query = query.where(ReportScore.rank_best <= rank, ReportScore.rank_worst >= rank)
     if filters.flag:
         query = query.where(ReportScore.flags.contains(f" {filters.flag} "))
-    return query.order_by(ReportScore.risk.desc().nulls_first(), ReportScore.waiting, Report.id)
+    risk = ReportScore.risk.desc()
+    if missing_first:
+        return query.order_by(risk.nulls_first(), ReportScore.waiting, Report.id)
+    return query.order_by(risk, ReportScore.waiting, ReportScore.report_id)
 
 
 def rows_of(query: Select) -> list[QueueRow]:
@@ -90,16 +106,22 @@ def rows_of(query: Select) -> list[QueueRow]:
     (rows still missing are computed on the way)."""
     found = list(db.session.scalars(query))
     load = select(Report).where(Report.id.in_(found))
-    load = load.options(joinedload(Report.cooperative).joinedload(Cooperative.region))
+    load = load.options(joinedload(Report.cooperative).joinedload(Cooperative.region),
+                        defer(Report.data))  # a stored row is shown from its summary  # fmt: skip
     reports = {r.id: r for r in db.session.scalars(load).unique()}
     summaries = scores.summaries(found)
     return scores.queue_rows((reports[report_id], summaries.get(report_id)) for report_id in found)
 
 
 def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
-    computing = scores.ensure(queue_query(filters))
-    query = scored_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    statuses = (filters.status,) if filters.status else QUEUE_STATUSES
+    total = scores.stored_count(statuses)
+    if total is not None:
+        computing, query = 0, scored_query(filters)
+    else:  # computed now, or in the background: a row dropped meanwhile is computed when read
+        computing, query = scores.ensure(queue_query(filters)), joined_query(filters)
+    if total is None or filters != QueueFilters(status=filters.status):  # filtered further
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
     return Page(rows, page, per_page, total, computing)
@@ -117,4 +139,4 @@ def refresh_queued(everything: bool = False) -> int:
 def build_queue(filters: QueueFilters) -> list[QueueRow]:
     """Every matching row, in queue order (the CLI and tests; pages use `queue_page`)."""
     scores.refresh(scores.stale_ids(queue_query(filters)))
-    return rows_of(scored_query(filters))
+    return rows_of(joined_query(filters))

@@ -1,7 +1,8 @@
 """The engine run once per report version: `ReportScore` rows, refreshed when missing or stale.
 
-A row holds what the review queue shows and sorts by (rows.QueueRow as a summary, its risk,
-flags and predikat ranks as columns) and the full live result the review page explains. It is
+A row holds what the review queue sorts and filters by (its risk, flags and predikat ranks, the
+report's status and tahun buku, the cooperative's kecamatan and jenis) and, in `ReportResult`,
+what it shows (rows.QueueRow as a summary) and the full live result the review page explains. It is
 derived data: `refresh` writes the rows a page needs that are missing or were written by another
 engine version (the rulesets, the report schema, FORMAT); the flush listener at the bottom drops
 the rows of every cooperative a flush touched — a report, its review (corrections, *tidak
@@ -16,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, event, or_, select
+from sqlalchemy import Select, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 
@@ -25,7 +26,15 @@ from scoring.ruleset import builtin_rulesets
 from scoring.schema import SCHEMA_PATH
 from sikomo import prior_year
 from sikomo.extensions import db
-from sikomo.models import Assessment, Cooperative, Report, ReportScore, ReportStatus, Review
+from sikomo.models import (
+    Assessment,
+    Cooperative,
+    Report,
+    ReportResult,
+    ReportScore,
+    ReportStatus,
+    Review,
+)
 from sikomo.models.base import utcnow
 from sikomo.review.operations import decided_assessment, live_result
 from sikomo.review.rows import QueueRow, previous_assessments, queue_row
@@ -62,6 +71,23 @@ def stale_ids(reports: Select) -> list[int]:
     ids = reports.with_only_columns(Report.id).order_by(None)
     ids = ids.outerjoin(ReportScore, fresh()).where(ReportScore.report_id.is_(None))
     return list(db.session.scalars(ids))
+
+
+def stored_count(statuses: Sequence[ReportStatus]) -> int | None:
+    """The number of reports of these statuses if every one has its current row, else None.
+
+    Without joining the two tables: a row carries its report's status while it exists (a change
+    to the report drops it), so the count of such reports and of such current rows agree then.
+    """
+    reports = select(func.count()).select_from(Report).where(Report.status.in_(statuses))
+    rows = select(func.count()).select_from(ReportScore)
+    rows = rows.where(ReportScore.status.in_(statuses), current())
+    count = db.session.scalar(reports)
+    return count if count == db.session.scalar(rows) else None
+
+
+def all_stored(statuses: Sequence[ReportStatus]) -> bool:
+    return stored_count(statuses) is not None
 
 
 def ensure(reports: Select) -> int:
@@ -148,9 +174,14 @@ def computed(report: Report, previous: Assessment | None, last_year, live: bool 
 def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str, Any]:
     """`live`: `result` is the live result (None when not scored or refused), not left out."""
     best, worst = row.ranks()
+    report = row.report
     return {
         "report_id": report_id,
         "engine_version": engine_version() if live else FROM_ASSESSMENT,
+        "status": report.status,
+        "tahun_buku": report.tahun_buku,
+        "region_id": report.cooperative.region_id,
+        "jenis": report.cooperative.jenis,
         "risk": row.risk,
         "waiting": row.report.submitted_at or row.report.updated_at or row.report.created_at,
         "flags": " " + " ".join(f.code for f in row.flags) + " ",
@@ -162,12 +193,22 @@ def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str
     }
 
 
+WIDE = ("summary", "result")  # the columns of ReportResult
+
+
 def write(rows: list[dict[str, Any]]) -> None:
     """Insert or replace rows: two requests may compute the same report at the same time."""
     if not rows:
         return
+    narrow = [{k: v for k, v in row.items() if k not in WIDE} for row in rows]
+    wide = [{"report_id": row["report_id"], **{k: row[k] for k in WIDE}} for row in rows]
+    upsert(ReportScore, narrow)
+    upsert(ReportResult, wide)
+
+
+def upsert(model, rows: list[dict[str, Any]]) -> None:
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ReportScore)
+    statement = dialect.insert(model)
     columns = {k: statement.excluded[k] for k in rows[0] if k != "report_id"}
     db.session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=columns),
                        rows)  # fmt: skip
@@ -177,8 +218,10 @@ def summaries(report_ids: Sequence[int]) -> dict[int, dict]:
     """The current rows' summaries of these reports (a page's worth)."""
     found = {}
     for chunk in chunks(list(report_ids)):
-        query = select(ReportScore.report_id, ReportScore.summary).where(
-            ReportScore.report_id.in_(chunk), current()
+        query = (
+            select(ReportResult.report_id, ReportResult.summary)
+            .join(ReportScore, ReportScore.report_id == ReportResult.report_id)
+            .where(ReportResult.report_id.in_(chunk), current())
         )
         found.update(dict(db.session.execute(query).all()))
     return found
@@ -201,9 +244,10 @@ def for_report(report: Report, store: bool) -> tuple[QueueRow, scoring.Assessmen
     `store`: write a computed row (a GET, whose session holds nothing else to commit).
     """
     stored = db.session.scalar(
-        select(ReportScore)
-        .where(ReportScore.report_id == report.id, current())
-        .options(undefer(ReportScore.result))
+        select(ReportResult)
+        .join(ReportScore, ReportScore.report_id == ReportResult.report_id)
+        .where(ReportResult.report_id == report.id, current())
+        .options(undefer(ReportResult.result))
     )
     if stored is not None and stored.summary.get("live"):
         row = QueueRow.from_summary(report, stored.summary)
@@ -253,15 +297,16 @@ def touched(session: Session) -> tuple[set[int], set[int]]:
 
 
 def drop(connection, coops: set[int], reports: set[int]) -> None:
-    table, report = ReportScore.__table__, Report.__table__
-    for chunk in chunks(sorted(coops)):
-        ids = select(report.c.id).where(report.c.cooperative_id.in_(chunk))
-        connection.execute(delete(table).where(table.c.report_id.in_(ids)))
-    for chunk in chunks(sorted(reports)):
-        owners = select(report.c.cooperative_id).where(report.c.id.in_(chunk))
-        ids = select(report.c.id).where(report.c.cooperative_id.in_(owners))
-        connection.execute(delete(table).where(or_(table.c.report_id.in_(chunk),
-                                                   table.c.report_id.in_(ids))))  # fmt: skip
+    report = Report.__table__
+    for table in (ReportScore.__table__, ReportResult.__table__):
+        for chunk in chunks(sorted(coops)):
+            ids = select(report.c.id).where(report.c.cooperative_id.in_(chunk))
+            connection.execute(delete(table).where(table.c.report_id.in_(ids)))
+        for chunk in chunks(sorted(reports)):
+            owners = select(report.c.cooperative_id).where(report.c.id.in_(chunk))
+            ids = select(report.c.id).where(report.c.cooperative_id.in_(owners))
+            connection.execute(delete(table).where(or_(table.c.report_id.in_(chunk),
+                                                       table.c.report_id.in_(ids))))  # fmt: skip
 
 
 def chunks(ids: list[int]) -> Iterable[list[int]]:

@@ -1,5 +1,5 @@
 """covering indexes: assessment by report with its status, the counted reports' RAT dates,
-reports by status and submission time
+reports by status and submission time, and by tahun buku and status
 
 Revision ID: e5a7c9d1f356
 Revises: d4f6b8c0e245
@@ -24,10 +24,12 @@ def upgrade():
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.create_index('ix_report_tanggal_rat_counted', ['tanggal_rat', 'status', 'imported'], unique=False)
         batch_op.create_index('ix_report_status_submitted_at', ['status', 'submitted_at', 'cooperative_id'], unique=False)
+        batch_op.create_index('ix_report_tahun_buku_status', ['tahun_buku', 'status'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_tahun_buku_status')
         batch_op.drop_index('ix_report_status_submitted_at')
         batch_op.drop_index('ix_report_tanggal_rat_counted')
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -28,6 +29,9 @@ from sikomo.models.register import User
 
 class AuditEvent(db.Model):
     """Append-only record of a change: who, when, what, before and after."""
+
+    # A review page lists the events about its report and assessments.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(

@@ -6,7 +6,7 @@ cooperative shown aktif is one the `aktif` indicator counts, read from the same 
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, func, select, union_all
+from sqlalchemy import CompoundSelect, Select, and_, func, select, union_all
 
 from sikomo.extensions import db
 from sikomo.indicators.compute import on_register, per_cooperative
@@ -17,8 +17,11 @@ from sikomo.settings import get_setting
 from sikomo.status import indicator_year, reference_year
 
 
-def aktif_ids_query(year: int, window: int | None = None, among: list[int] | None = None) -> Select:
-    """Ids of the cooperatives on the register with a RAT held in each year of the window."""
+def aktif_ids_query(
+    year: int, window: int | None = None, among: list[int] | None = None
+) -> Select | CompoundSelect:
+    """Ids of the cooperatives on the register with a RAT held in each year of the window; the
+    few whose older report version counts instead of the newest are read from the reports."""
     iy = indicator_year(year, window)
     fact = IndicatorFact
     older = moved(iy, among)  # looked up where the rows are, not filtered after the union
@@ -29,6 +32,8 @@ def aktif_ids_query(year: int, window: int | None = None, among: list[int] | Non
         fact.cooperative_id.not_in(older),
         *(() if among is None else (fact.cooperative_id.in_(among),)),
     )
+    if not db.session.scalar(select(older.exists())):  # rarely any: the facts alone answer
+        return from_facts
     rows = per_cooperative(iy, str(get_setting("berkualitas_criterion")), only=older)
     from_reports = select(rows.c.cooperative_id).where(
         and_(*(rows.c[f"held_{y}"] == 1 for y in iy.window_years))

@@ -41,6 +41,9 @@ class Cooperative(db.Model):
         Index(
             "ix_cooperative_register", "region_id", "jenis", "tanggal_badan_hukum", "simpan_pinjam"
         ),
+        # The public search matches words in the name, the NIK or the kecamatan of every
+        # cooperative: it reads these columns from the index, never the rows.
+        Index("ix_cooperative_search", "nama", "nik", "region_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -103,11 +103,15 @@ def report_years(session: Session) -> set[int]:
     on one made or undone."""
     tahun_buku: set[int] = set()
     report_ids: set[int] = set()
-    for obj in (*session.new, *session.deleted, *session.dirty):
-        made = obj in session.new or obj in session.deleted
-        if isinstance(obj, Report) and (made or changed(obj, ("tahun_buku", "cooperative_id"))):
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, Report):
+            tahun_buku.add(obj.tahun_buku)
+        elif isinstance(obj, Assessment):
+            report_ids.add(obj.report_id)
+    for obj in session.dirty:
+        if isinstance(obj, Report) and changed(obj, ("tahun_buku", "cooperative_id")):
             tahun_buku.update(values(obj, "tahun_buku"))
-        elif isinstance(obj, Assessment) and (made or changed(obj, ("status", "report_id"))):
+        elif isinstance(obj, Assessment) and changed(obj, ("status", "report_id")):
             report_ids.update(values(obj, "report_id"))
     report_ids.discard(None)
     ordered = sorted(report_ids)

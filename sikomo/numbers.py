@@ -39,6 +39,8 @@ def parse_amount(text: object, signed: bool = False) -> int | None:
 
 
 def _parse_text(raw: str) -> int | None:
+    if raw.isascii() and raw.isdigit():  # most cells of an import: plain digits
+        return int(raw)
     cleaned = raw.strip().replace("\u00a0", " ")
     if cleaned == "":
         return None

@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from flask import template_rendered
 from sqlalchemy import select
 
 from sikomo.extensions import db
@@ -20,6 +19,7 @@ from sikomo.models import (
     ReportStatus,
     Role,
 )
+from tests.rendered import rendered_context
 
 YEAR = 2026  # assesses tahun buku 2025
 
@@ -55,15 +55,8 @@ def board(client, login_as, district):
     login_as(Role.DINAS)
 
     def view() -> dict:
-        rendered = []
-
-        def seen(sender, template, context, **extra):
-            rendered.append(context)
-
-        with template_rendered.connected_to(seen, client.application):
-            assert client.get(f"/indikator/?tahun={YEAR}").status_code == 200
-        return {row["name"]: tuple(row[c] for c in compliance.COLUMNS)
-                for row in rendered[0]["compliance"]}  # fmt: skip
+        rows = rendered_context(client, f"/indikator/?tahun={YEAR}")["compliance"]
+        return {row["name"]: tuple(row[c] for c in compliance.COLUMNS) for row in rows}
 
     return view
 

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from flask import template_rendered
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from sikomo.models import (
     ReportStatus,
     Role,
 )
+from tests.rendered import rendered_context
 from tests.statements import sent
 
 TAHUN_BUKU = range(2022, 2026)  # RATs held 2023-2026: the trend's years
@@ -65,16 +65,8 @@ def dashboard(client, login_as, register):
     login_as(Role.DINAS)
 
     def view(year: int = SHOWN) -> dict:
-        rendered = []
-
-        def seen(sender, template, context, **extra):
-            rendered.append(context)
-
-        with template_rendered.connected_to(seen, client.application):
-            response = client.get(f"/indikator/?tahun={year}")
-        assert response.status_code == 200
-        view.context = rendered[0]
-        return rendered[0]["trends"]
+        view.context = rendered_context(client, f"/indikator/?tahun={year}")
+        return view.context["trends"]
 
     view()  # the first request after the fixtures' writes also reloads the user
     return view

@@ -3,28 +3,18 @@
 from datetime import date
 
 import pytest
-from flask import template_rendered
 
 from sikomo.extensions import db
 from sikomo.indicators.aktif import count_aktif
 from sikomo.models import Role
+from tests.rendered import rendered_context
 
 
 @pytest.fixture
 def beranda(client, login_as):
     login_as(Role.DINAS)
 
-    def view() -> dict:
-        rendered = []
-
-        def seen(sender, template, context, **extra):
-            rendered.append(context)
-
-        with template_rendered.connected_to(seen, client.application):
-            assert client.get("/").status_code == 200
-        return rendered[0]["summary"]
-
-    return view
+    return lambda: rendered_context(client, "/")["summary"]
 
 
 def test_the_aktif_count_is_the_indicators_and_follows_a_new_rat(

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session, aliased
 
 from sikomo.indicators import stale
 from sikomo.indicators.moved import moved_flags
+from sikomo.indicators.stale import changed
 from sikomo.models import (
     COUNTED_REPORT_STATUSES,
     Assessment,
@@ -292,11 +293,6 @@ INPUTS = {
     Assessment: ("report_id", "status", "predikat"),
     Cooperative: ("region_id", "jenis", "simpan_pinjam", "tanggal_badan_hukum"),
 }
-
-
-def changed(obj, names: Iterable[str]) -> bool:
-    attrs = inspect_state(obj).attrs
-    return any(attrs[name].history.has_changes() for name in names)
 
 
 def previous(obj, name: str):

@@ -93,6 +93,7 @@ def register_years(session: Session) -> set[int]:
 
 
 def changed(obj, names: Iterable[str]) -> bool:
+    """Whether any of these attributes changed in this flush."""
     attrs = inspect_state(obj).attrs
     return any(attrs[name].history.has_changes() for name in names)
 

@@ -143,22 +143,22 @@ def test_rows_of_another_engine_version_are_recomputed(make_submitted, engine_ru
     assert versions == [scores.engine_version()]
 
 
-def test_all_stored_holds_only_while_every_report_of_the_statuses_has_its_current_row(
+def test_stored_count_holds_only_while_every_report_of_the_statuses_has_its_current_row(
     make_submitted, make_approved
 ):
     reports = [make_submitted(tahun_buku=2025), make_approved(tahun_buku=2024).report]
     submitted, approved = (ReportStatus.DIAJUKAN,), (ReportStatus.DISETUJUI,)
-    assert not scores.all_stored(submitted)
+    assert scores.stored_count(submitted) is None
     build_queue(QueueFilters(status=None))
-    assert scores.all_stored(submitted) and scores.all_stored(approved)
+    assert scores.stored_count(submitted) is not None and scores.stored_count(approved) is not None
     db.session.execute(update(ReportScore).where(ReportScore.report_id == reports[0].id)
                        .values(engine_version="v0:old"))  # fmt: skip
     db.session.commit()
-    assert not scores.all_stored(submitted) and scores.all_stored(approved)
+    assert scores.stored_count(submitted) is None and scores.stored_count(approved) is not None
     build_queue(QueueFilters())
     reports[1].data = {**reports[1].data, "catatan": "ubah"}  # drops its cooperative's rows
     db.session.commit()
-    assert not scores.all_stored(approved)
+    assert scores.stored_count(approved) is None
 
 
 def test_a_decided_reports_row_outlives_a_ruleset_change_but_its_live_result_does_not(

@@ -8,10 +8,9 @@ from sqlalchemy import func, select
 
 from sikomo import audit
 from sikomo.extensions import db
-from sikomo.indicators import series
 from sikomo.indicators.capaian import capaian, indicator_data, kategori
 from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate
-from sikomo.indicators.series import count_rows, yearly_counts
+from sikomo.indicators.series import count_rows, shown, yearly_counts
 from sikomo.models import (
     JENIS_LABELS,
     IndicatorDefinition,
@@ -265,13 +264,13 @@ def breakdown(rows: list[dict], by: str) -> list[dict]:
     return [{"name": name, **counts} for name, counts in groups.items()]
 
 
-def trends(years: list[int], shown: dict[int, list[dict]] | None = None) -> dict:
+def trends(years: list[int], given: dict[int, dict[str, int]] | None = None) -> dict:
     """Per indicator code, the value and target of each year (oldest first).
 
-    The counts of a year in `shown` come from its group rows, the others from the stored series
-    (series.py); targets, PDRB and definitions are read now, so an edit to them shows at once.
+    The province-wide counts of a year in `given` are used as they are, the others come from the
+    stored series (series.py); targets, PDRB and definitions are read now, so an edit to them
+    shows at once.
     """
-    given = {year: summed(rows) for year, rows in (shown or {}).items()}
     counts = yearly_counts(years, given)
     defs, targets, pdrb = definitions(), all_targets(), pdrb_table()
     series: dict[str, list[dict]] = {}
@@ -287,4 +286,4 @@ def trends(years: list[int], shown: dict[int, list[dict]] | None = None) -> dict
 
 def compliance(year: int) -> list[dict]:
     """Per kecamatan: no report for the counted tahun buku, KSP/USP not assessed, review > 30 days."""
-    return series.shown(year).compliance()
+    return shown(year).compliance()

@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session
 
 from sikomo.extensions import db
 from sikomo.indicators.compliance import compliance_rows, owed
-from sikomo.indicators.compute import COUNTS, GROUP, raw_counts, totals
+from sikomo.indicators.compute import COUNTS, raw_counts, totals
 from sikomo.indicators.facts import settle
 from sikomo.indicators.stale import YEARS, noted, upsert
 from sikomo.models import JENIS_LABELS, IndicatorSeries, Jenis, Region
 from sikomo.settings import get_setting
 
 Counts = dict[str, int]
-COLUMNS = [*GROUP, *COUNTS]  # a stored group row: region id, jenis code, then the counts
 
 
 @dataclass
@@ -98,7 +97,7 @@ def counts(years: list[int], skip: set[int], grouped: set[int]) -> dict[int, Hel
 
 
 def group_rows(raw: pd.DataFrame) -> list[list]:
-    """`raw_counts` as JSON-ready rows of COLUMNS (jenis as its code)."""
+    """`raw_counts` as JSON-ready rows: region id, jenis code, then COUNTS."""
     jenis = [Jenis(j).value for j in raw["jenis"]]
     values = raw[list(COUNTS)].to_numpy().tolist()
     return [[int(r), j, *v] for r, j, v in zip(raw["region_id"], jenis, values, strict=True)]

@@ -43,7 +43,7 @@ def dashboard():
     held = shown(year)
     rows = held.rows()
     kecamatan = ops.breakdown(rows, "kecamatan")
-    trends = ops.trends(years, shown={year: rows})
+    trends = ops.trends(years, given={year: held.totals})
     return render_template(
         "indicators/dashboard.html",
         chart_data=chart_data(kecamatan, trends, years),
@@ -52,7 +52,7 @@ def dashboard():
         report=ops.indicator_report(year, None, rows),
         kecamatan=kecamatan,
         jenis=ops.breakdown(rows, "jenis"),
-        totals=ops.summed(rows),
+        totals=held.totals,
         trends=trends,
         compliance=held.compliance(),
         window=get_setting("aktif_window"),

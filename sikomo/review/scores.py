@@ -86,10 +86,6 @@ def stored_count(statuses: Sequence[ReportStatus]) -> int | None:
     return count if count == db.session.scalar(rows) else None
 
 
-def all_stored(statuses: Sequence[ReportStatus]) -> bool:
-    return stored_count(statuses) is not None
-
-
 def ensure(reports: Select) -> int:
     """Bring the rows of `reports` up to date; the number left to a background refresh.
 
@@ -183,7 +179,7 @@ def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str
         "region_id": report.cooperative.region_id,
         "jenis": report.cooperative.jenis,
         "risk": row.risk,
-        "waiting": row.report.submitted_at or row.report.updated_at or row.report.created_at,
+        "waiting": report.submitted_at or report.updated_at or report.created_at,
         "flags": " " + " ".join(f.code for f in row.flags) + " ",
         "rank_best": best,
         "rank_worst": worst,

@@ -215,6 +215,16 @@ def test_bulk_import_stores_submitted_imported_reports(client, dinas_with_regist
     assert events[0].created_at is not None and events[0].actor_label
 
 
+def test_reports_saved_after_an_import_take_fresh_ids(client, dinas_with_register, make_report):
+    """The import may choose its ids ahead of the INSERT (PostgreSQL): it draws them from the
+    table's own sequence, so the next report saved the ordinary way never collides."""
+    make_report(dinas_with_register[0], tahun_buku=2023)
+    assert import_csv(client, good_rows(dinas_with_register)).status_code == 302
+    imported = db.session.scalars(db.select(Report.id).where(Report.imported)).all()
+    later = make_report(dinas_with_register[1], tahun_buku=2022)
+    assert len(set(imported)) == 3 and later.id > max(imported)
+
+
 def queries_of_an_import(make_cooperative, dinas, n: int, offset: int) -> int:
     coops = [make_cooperative(f"KSP Banyak {offset + i}", nik=f"35169{offset + i:011d}")
              for i in range(n)]  # fmt: skip

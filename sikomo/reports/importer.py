@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from scoring.ruleset import all_item_codes
@@ -232,6 +232,8 @@ def _write(actor, rows: list[_Row], result: ReportImport, progress) -> None:
     now = datetime.now(UTC)
     for start in range(0, len(rows), WRITE_CHUNK):
         reports = [_new_report(row, now) for row in rows[start : start + WRITE_CHUNK]]
+        for report, report_id in zip(reports, _reserved_ids(len(reports)), strict=False):
+            report.id = report_id
         db.session.add_all(reports)
         db.session.flush()
         audit.record_many(actor, "report.import", [
@@ -242,6 +244,17 @@ def _write(actor, rows: list[_Row], result: ReportImport, progress) -> None:
         result.warnings += sum(len(report.data.get(ops.EXPLANATIONS, {})) for report in reports)
         progress(len(rows), result.created, len(rows))
     db.session.commit()
+
+
+def _reserved_ids(count: int) -> list[int]:
+    """`count` ids drawn from the report sequence on PostgreSQL (none elsewhere): with its ids
+    known the ORM inserts without RETURNING, one statement psycopg parses once for the chunk
+    instead of a 1,000-row VALUES list parsed anew each time (a fifth of a large import)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return []
+    sequence = func.pg_get_serial_sequence(Report.__tablename__, "id")
+    drawn = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+    return list(db.session.scalars(drawn))
 
 
 def _new_report(row: _Row, now: datetime) -> Report:

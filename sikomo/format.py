@@ -23,6 +23,8 @@ def angka(value, digits: int = 0) -> str:
     """Format a number with '.' thousands and ',' decimals: 1234567.5 -> '1.234.567,5'."""
     if value is None or value == "":
         return "–"
+    if type(value) is int and digits == 0:  # most amounts: no rounding to do
+        return f"{value:,}".replace(",", ".")
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = f"{number:,.{digits}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")

@@ -31,6 +31,12 @@ def test_angka_groups_thousands_and_keeps_decimals():
     assert angka(1234567.5, 1) == "1.234.567,5"
 
 
+@pytest.mark.parametrize("value", [0, 7, -999, 1000, -1234567, 10**18 + 1])
+def test_angka_of_an_integer_is_the_same_with_or_without_its_fast_path(value):
+    assert angka(value) == angka(str(value))  # a string takes the general path
+    assert angka(value, 2) == angka(str(value), 2) == angka(value) + ",00"
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -5,7 +5,10 @@ from sqlalchemy import func, select
 
 from sikomo.extensions import db
 from sikomo.models import Assessment, Predikat, ReportStatus, Role
+from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
+from tests.conftest import all_answers
+from tests.rendered import rendered_context
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
 
@@ -323,3 +326,32 @@ def test_a_huge_queue_filter_is_ignored_not_a_server_error(client, login_as):
         ).status_code
         == 200
     )
+
+
+def test_the_review_page_counts_per_aspect_and_per_questionnaire_group(
+    client, pengawas, make_cooperative, make_approved, make_submitted
+):
+    """Last year's aspect scores, an aspect's tidak berlaku count and each group's corrected and
+    unanswered items, as the page's own context holds them (computed once, not in the template)."""
+    coop = make_cooperative(nik="3516000000000078")
+    last_year = make_approved(coop, 2024)
+    answers = {code: True for code in all_answers() if code != "tk.prinsip.sukarela.2"}
+    report = make_submitted(coop, answers=answers, pinjaman_bank_jangka_panjang=None)
+    code = "kewajiban_jangka_panjang_ekuitas"
+    fix.confirm_not_applicable(pengawas, report, code, "Tidak ada pinjaman jangka panjang.",
+                               report.version_id)  # fmt: skip
+    ops.correct_answers(pengawas, report, {"tk.prinsip.sukarela.1": False}, report.version_id)
+    context = rendered_context(log_in(client, pengawas), f"/penilaian/laporan/{report.id}")
+    before = {a["code"]: a["score"] for a in last_year.result["aspects"]}
+    groups = {g.aspect.code: g for g in context["aspect_groups"]}
+    assert {c: g.previous_score for c, g in groups.items()} == before
+    aspect = ops.live_result(report).indicator(code).aspect
+    assert [(c, g.not_applicable) for c, g in groups.items() if g.not_applicable] == [(aspect, 1)]
+    assert all(i.aspect == c for c, g in groups.items() for i in g.indicators)
+    (blank,) = [g for g in context["questionnaire"] if g.blank]
+    assert (
+        blank.blank == 1 and blank.open and "tk.prinsip.sukarela.2" in {i.code for i in blank.items}
+    )
+    assert [(g.code, g.corrected) for g in context["questionnaire"] if g.corrected] == [
+        (blank.code, 1)
+    ]

@@ -1,6 +1,7 @@
 """What the review page shows beside the engine's result: the questionnaire with both answers,
 what is missing (with anchors), conflicts and *tidak berlaku* confirmations."""
 
+from dataclasses import dataclass
 from typing import Any
 
 import scoring
@@ -33,9 +34,13 @@ def answer_label(value) -> str:
     return ANSWER_LABELS.get(value, "–")
 
 
-def context(report: Report, result: scoring.Assessment | None) -> dict[str, Any]:
+def context(report: Report, result: scoring.Assessment | None, previous) -> dict[str, Any]:
+    """`previous`: last year's approved Assessment (or None)."""
     open_conflicts = ans.conflicts(report)
+    last_year = (previous.result or {}) if previous is not None else {}
     return {
+        "aspect_groups": aspect_groups(result, last_year),
+        "previous_indicators": {i["code"]: i for i in last_year.get("indicators", [])},
         "questionnaire": questionnaire(report, result, open_conflicts),
         "conflicts": conflict_rows(report, open_conflicts),
         "missing": missing_rows(result, open_conflicts),
@@ -46,6 +51,28 @@ def context(report: Report, result: scoring.Assessment | None) -> dict[str, Any]
         "complete": result is None or result.complete,
         "allowed_predikat": allowed_predikat(result),
     }
+
+
+@dataclass(slots=True)
+class AspectGroup:
+    """An aspect with its own indicators (the tables are per aspect)."""
+
+    aspect: scoring.AspectResult
+    indicators: list[scoring.IndicatorResult]
+    not_applicable: int  # indicators the pengawas confirmed tidak berlaku
+    previous_score: float | None  # last year's approved score of the aspect
+
+
+def aspect_groups(result: scoring.Assessment | None, last_year: dict) -> list[AspectGroup]:
+    if result is None:
+        return []
+    before = {a.get("code"): a.get("score") for a in last_year.get("aspects", [])}
+    groups = []
+    for aspect in result.aspects:
+        own = [i for i in result.indicators if i.aspect == aspect.code]
+        not_applicable = sum(i.status == "tidak_berlaku" for i in own)
+        groups.append(AspectGroup(aspect, own, not_applicable, before.get(aspect.code)))
+    return groups
 
 
 def allowed_predikat(result: scoring.Assessment | None) -> list[str]:
@@ -81,7 +108,36 @@ def order(texts: dict[str, str], code: str) -> int:
     return keys.index(code) if code in keys else len(keys)
 
 
-def questionnaire(report: Report, result, open_conflicts: dict) -> list[dict]:
+@dataclass(slots=True)
+class Item:
+    """One questionnaire item as the page shows it (attributes, not keys: read fast by Jinja)."""
+
+    code: str
+    text: str
+    pengurus: bool | None
+    pengawas: bool | None
+    answer: bool | None  # the answer the live score uses (None: counted as unanswered)
+    note: str
+    from_version: int | None
+    conflict: bool
+    agreed: bool  # the pengurus took the carried correction over on the new version
+
+    @property
+    def pengurus_label(self) -> str:
+        return answer_label(self.pengurus)
+
+
+@dataclass(slots=True)
+class Group:
+    code: str
+    name: str
+    items: list[Item]
+    open: bool  # a conflict or an unanswered item: shown unfolded
+    corrected: int
+    blank: int
+
+
+def questionnaire(report: Report, result, open_conflicts: dict) -> list[Group]:
     """Items grouped by indicator with the pengurus's and the pengawas's answers and notes."""
     try:
         rs = scoring.ruleset_for(result.method, None) if result else ans.ruleset_of(report)
@@ -93,27 +149,18 @@ def questionnaire(report: Report, result, open_conflicts: dict) -> list[dict]:
     for ind in rs.indicators:
         if ind.enabled and ind.items:
             items = [item_row(i, given, corrected, notes, open_conflicts) for i in ind.items]
-            needs_look = any(i["conflict"] or i["answer"] is None for i in items)
-            groups.append({"code": ind.code, "name": ind.name, "items": items, "open": needs_look,
-                           "corrected": sum(i["pengawas"] is not None for i in items)})  # fmt: skip
+            blank = sum(i.answer is None for i in items)
+            groups.append(Group(ind.code, ind.name, items, any(i.conflict for i in items) or blank > 0,
+                                sum(i.pengawas is not None for i in items), blank))  # fmt: skip
     return groups
 
 
-def item_row(item, given, corrected, notes, open_conflicts) -> dict[str, Any]:
+def item_row(item, given, corrected, notes, open_conflicts) -> Item:
     code, entry = item.code, notes.get(item.code) or {}
-    pengawas = corrected.get(code)
-    answer = (
-        None if code in open_conflicts else (pengawas if pengawas is not None else given.get(code))
-    )
-    return {
-        "code": code,
-        "text": item.text,
-        "pengurus": given.get(code),
-        "pengawas": pengawas,
-        "answer": answer,  # the answer the live score uses (None: counted as unanswered)
-        "note": entry.get("note") or "",
-        "from_version": entry.get("from_version") if pengawas is not None else None,
-        "conflict": code in open_conflicts,
-        # the pengurus took the carried correction over on the new version
-        "agreed": pengawas is not None and given.get(code) == pengawas,
-    }
+    pengawas, conflict = corrected.get(code), code in open_conflicts
+    answer = None if conflict else (pengawas if pengawas is not None else given.get(code))
+    return Item(
+        code, item.text, given.get(code), pengawas, answer, entry.get("note") or "",
+        entry.get("from_version") if pengawas is not None else None, conflict,
+        pengawas is not None and given.get(code) == pengawas,
+    )  # fmt: skip

@@ -1,10 +1,20 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from sikomo import MAX_ID
 from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
-from sikomo.models import Assessment, AssessmentStatus, Jenis, Predikat, Report, ReportStatus, Role
+from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
+    Cooperative,
+    Jenis,
+    Predikat,
+    Report,
+    ReportStatus,
+    Role,
+)
 from sikomo.registry.operations import regions
 from sikomo.review import bp, certificate, page, scores
 from sikomo.review import corrections as fix
@@ -68,7 +78,10 @@ def index():
 
 
 def report_or_404(report_id: int) -> Report:
-    report = db.session.get(Report, report_id)
+    """The report with what every review view reads of it: cooperative, kecamatan, corrections."""
+    shown = (joinedload(Report.cooperative).joinedload(Cooperative.region),
+             joinedload(Report.review))  # fmt: skip
+    report = db.session.get(Report, report_id, options=shown)
     if report is None or report.status == ReportStatus.DRAF:
         abort(404)
     return report
@@ -84,9 +97,6 @@ def render_review(report: Report, status: int = 200, **forms):
         "result": result,
         "error": error,
         "previous": previous,
-        "previous_indicators": {i["code"]: i for i in (previous.result or {}).get("indicators", [])}
-        if previous
-        else {},
         "decided": ops.decided_assessment(report),
         "trail": ops.audit_trail(report),
         "decision_form": forms.get("decision_form") or DecisionForm(version_id=report.version_id),
@@ -94,7 +104,7 @@ def render_review(report: Report, status: int = 200, **forms):
         "na_form": forms.get("na_form"),
         "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
         "flags": row.flags,
-        **page.context(report, result),
+        **page.context(report, result, previous),
     }
     return render_template("review/review.html", **context), status
 

@@ -64,6 +64,8 @@ def _queue_order(*leading: str, then: tuple[str, ...] = ()) -> list:
 # row in queue order (all statuses, a page of which is the first rows that match).
 Index("ix_report_score_status_order", *_queue_order("status"))
 Index("ix_report_score_order", *_queue_order(then=("status",)))
+# What `scores.stored_count` counts: a table scan of 100,000 rows costs three times as much.
+Index("ix_report_score_count", ReportScore.status, ReportScore.engine_version)
 
 
 class ReportResult(db.Model):

@@ -10,7 +10,17 @@ from sqlalchemy import select, update
 import scoring
 from sikomo.assessments import new_assessment, run_engine
 from sikomo.extensions import db
-from sikomo.models import AssessmentStatus, Predikat, ReportResult, ReportScore, ReportStatus, Role
+from sikomo.models import (
+    AssessmentStatus,
+    Predikat,
+    Report,
+    ReportResult,
+    ReportScore,
+    ReportStatus,
+    Review,
+    Role,
+    User,
+)
 from sikomo.review import operations as ops
 from sikomo.review import scores
 from sikomo.review.queue import QueueFilters, build_queue, queue_page
@@ -262,3 +272,69 @@ def test_the_background_refresh_stores_every_row_and_runs_one_at_a_time(
     assert scores._background.acquire(timeout=30)  # released when the thread is done
     scores._background.release()
     assert stored(report) is not None and stored(report).summary["engine"]["total"] == 92.19
+
+
+def test_a_change_committed_while_a_row_is_computed_never_leaves_it_stale(
+    app, make_user, make_submitted, monkeypatch
+):
+    """The engine reads the report, another request corrects its answers and commits, then the
+    row is written: the correction waits for the write and drops it (no stale row stays)."""
+    report, pengawas = make_submitted(), make_user(Role.PENGAWAS)
+    no = {code: False for code in ops.item_codes(report) if code.startswith("tk.")}
+    ids, corrected, seen = (report.id, pengawas.id), threading.Event(), []
+
+    def correct_elsewhere():
+        with app.app_context():
+            other = db.session.get(Report, ids[0])
+            ops.correct_answers(db.session.get(User, ids[1]), other, no, other.version_id)
+            corrected.set()
+
+    def write_after_the_change(rows, write=scores.write):
+        changer = threading.Thread(target=correct_elsewhere)
+        changer.start()
+        seen.append((changer, not corrected.wait(timeout=0.5)))  # held until this commits
+        write(rows)
+
+    monkeypatch.setattr(scores, "write", write_after_the_change)
+    scores.refresh([report.id])  # computed from the answers before the correction
+    [(changer, waited)] = seen
+    changer.join(timeout=40)
+    assert corrected.is_set()
+    monkeypatch.undo()
+    assert stored(report) is None
+    [after] = build_queue(QueueFilters())
+    assert after.engine.total == 69.69 == ops.live_result(report).total
+    assert waited
+
+
+def test_a_page_never_waits_for_a_change_in_progress_and_stores_nothing_meanwhile(
+    app, make_user, make_submitted
+):
+    """PostgreSQL: a cooperative a change holds is skipped: the page shows the result it computed
+    from what is committed and leaves the row to the next read (SQLite has one writer)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    report, pengawas = make_submitted(), make_user(Role.PENGAWAS)
+    no = {code: False for code in ops.item_codes(report) if code.startswith("tk.")}
+    flushed, release, ids = threading.Event(), threading.Event(), (report.id, pengawas.id)
+
+    def change_in_progress():
+        with app.app_context():
+            other = db.session.get(Report, ids[0])
+            db.session.add(Review(report=other, answers_pengawas=no, updated_by_id=ids[1]))
+            db.session.flush()  # the cooperative is now held until the commit
+            flushed.set()
+            release.wait(timeout=10)
+            db.session.commit()
+
+    changer = threading.Thread(target=change_in_progress)
+    changer.start()
+    assert flushed.wait(timeout=10)
+    try:
+        _, result, _ = scores.for_report(report, store=True)
+        assert result.total == 92.19 and stored(report) is None
+    finally:
+        release.set()
+        changer.join(timeout=10)
+    [after] = build_queue(QueueFilters())
+    assert after.engine.total == 69.69

@@ -121,17 +121,41 @@ def start_background(report_ids: list[int]) -> bool:
 
 
 def refresh(report_ids: Sequence[int]) -> int:
-    """Compute and store the rows of these reports, CHUNK at a time; commits. The number written."""
+    """Compute and store the rows of these reports, CHUNK at a time; commits. The number
+    computed (a row whose cooperative another request is changing is left to the next read)."""
     for chunk in chunks(list(report_ids)):
+        storable = hold(chunk)
         rows = [
             computed(r, previous, last_year) for r, previous, last_year in with_context(load(chunk))
         ]
-        write(rows)
+        write([row for row in rows if row["report_id"] in storable])
         db.session.commit()
     return len(report_ids)
 
 
+def hold(report_ids: Sequence[int]) -> set[int]:
+    """Keep what these reports' rows are computed from unchanged until this transaction ends,
+    before it is read; the ids whose rows may then be stored.
+
+    Otherwise a change committed between the read and the write would be dropped before the
+    rows it made stale were written, and they would stay. PostgreSQL: a share lock on each
+    cooperative, which `drop` takes exclusively; one a change holds now is skipped, never
+    waited for (its rows are computed, shown and left unstored). SQLite: the write transaction
+    begun now, by removing the rows about to be replaced, so a change waits for this one, or
+    this one for the change, whose result it then reads."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        for model in (ReportScore, ReportResult):
+            db.session.execute(delete(model).where(model.report_id.in_(report_ids)))
+        return set(report_ids)
+    owners = select(Report.cooperative_id).where(Report.id.in_(report_ids))
+    free = select(Cooperative.id).where(Cooperative.id.in_(owners)).order_by(Cooperative.id)
+    free = free.with_for_update(read=True, skip_locked=True)
+    held = select(Report.id).where(Report.id.in_(report_ids), Report.cooperative_id.in_(free))
+    return set(db.session.scalars(held))
+
+
 def load(ids: Sequence[int]) -> list[Report]:
+    """The reports as committed now (objects the session holds are read again)."""
     query = (
         select(Report)
         .where(Report.id.in_(ids))
@@ -140,6 +164,7 @@ def load(ids: Sequence[int]) -> list[Report]:
             selectinload(Report.review),
             selectinload(Report.assessments),
         )
+        .execution_options(populate_existing=True)
     )
     return list(db.session.scalars(query).unique())
 
@@ -250,10 +275,11 @@ def for_report(report: Report, store: bool) -> tuple[QueueRow, scoring.Assessmen
         result = read_result(stored.result)
         if result is not None or stored.result is None:
             return row, result, row.error
-    (report_, previous, last_year), = with_context([report])  # fmt: skip
+    storable = hold([report.id]) if store else set()
+    (report_, previous, last_year), = with_context(load([report.id]))  # fmt: skip
     computed_row = computed(report_, previous, last_year, live=True)
     if store:
-        write([computed_row])
+        write([computed_row] if report.id in storable else [])
         db.session.commit()
     row = QueueRow.from_summary(report, computed_row["summary"])
     return row, read_result(computed_row["result"]), row.error
@@ -294,6 +320,8 @@ def touched(session: Session) -> tuple[set[int], set[int]]:
 
 def drop(connection, coops: set[int], reports: set[int]) -> None:
     report = Report.__table__
+    if connection.dialect.name == "postgresql":  # wait for rows being computed (`hold`)
+        lock(connection, coops, reports)
     for table in (ReportScore.__table__, ReportResult.__table__):
         for chunk in chunks(sorted(coops)):
             ids = select(report.c.id).where(report.c.cooperative_id.in_(chunk))
@@ -303,6 +331,20 @@ def drop(connection, coops: set[int], reports: set[int]) -> None:
             ids = select(report.c.id).where(report.c.cooperative_id.in_(owners))
             connection.execute(delete(table).where(or_(table.c.report_id.in_(chunk),
                                                        table.c.report_id.in_(ids))))  # fmt: skip
+
+
+def lock(connection, coops: set[int], reports: set[int]) -> None:
+    """Take the cooperatives these changes touch from every `hold`, in id order (no deadlock
+    between two changes); a report's foreign key check does not conflict with either lock."""
+    cooperative, report = Cooperative.__table__, Report.__table__
+    owners = set(coops)
+    for chunk in chunks(sorted(reports)):
+        owners.update(
+            connection.scalars(select(report.c.cooperative_id).where(report.c.id.in_(chunk)))
+        )
+    for chunk in chunks(sorted(owners)):
+        locked = select(cooperative.c.id).where(cooperative.c.id.in_(chunk))
+        connection.execute(locked.order_by(cooperative.c.id).with_for_update(key_share=True))
 
 
 def chunks(ids: list[int]) -> Iterable[list[int]]:

@@ -14,3 +14,10 @@ def rendered_context(client, url: str) -> dict:
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return contexts[0]
+
+
+def review_page(client, report) -> str:
+    """The review page of `report` as HTML (it must answer 200)."""
+    response = client.get(f"/penilaian/laporan/{report.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)

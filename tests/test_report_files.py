@@ -50,6 +50,9 @@ def test_pdf_jpg_and_png_are_accepted_and_stored_by_random_name(client, draft, a
     assert (Path(app.config["UPLOAD_FOLDER"]) / att.stored_name).read_bytes() == content
     with client.get(f"/laporan/lampiran/{att.id}") as download:
         assert download.status_code == 200 and download.data == content
+        disposition = download.headers["Content-Disposition"]
+        # a PDF (sniffed on upload, RAT minutes) opens in the browser; a picture is downloaded
+        assert disposition.startswith("inline" if name.endswith(".pdf") else "attachment")
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,8 @@ def download(attachment_id: int):
     att = db.session.get(Attachment, attachment_id)
     if att is None or not attachments.may_download(current_user, att):
         abort(404)
-    return send_file(attachments.path_of(att), mimetype=att.content_type, as_attachment=True,
+    inline = att.content_type == "application/pdf"  # sniffed on upload: a PDF opens in the browser
+    return send_file(attachments.path_of(att), mimetype=att.content_type, as_attachment=not inline,
                      download_name=att.filename)  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import scoring
 from scoring.schema import fields
 from sikomo.models import Report
 from sikomo.review import answers as ans
+from sikomo.review import explain
 from sikomo.review.values import PREDIKAT_LABELS, is_worse
 
 STATUS_LABELS = {
@@ -22,6 +23,13 @@ RULE_LABELS = {
     "pertumbuhan_dari_basis_nol": "Pertumbuhan dari basis ≤ 0",
 }
 ANSWER_LABELS = {True: "Ya", False: "Tidak"}
+WARNING_TITLES = {  # the quality checks of sikomo/edit_rules.py a pengurus explained
+    "shu_belum_dibagi": "SHU belum dibagi berbeda dari SHU setelah pajak",
+    "lalu_beda_disetujui": "Angka tahun lalu berbeda dari laporan yang disetujui",
+    "perubahan_aset": "Total aset berubah tajam",
+    "penurunan_anggota": "Jumlah anggota turun tajam",
+    "rat_terlambat": "RAT terlambat",
+}
 
 
 def field_label(key: str) -> str:
@@ -37,9 +45,15 @@ def answer_label(value) -> str:
 def context(report: Report, result: scoring.Assessment | None, previous) -> dict[str, Any]:
     """`previous`: last year's approved Assessment (or None)."""
     open_conflicts = ans.conflicts(report)
+    rs = ruleset_of(result)
     last_year = (previous.result or {}) if previous is not None else {}
     return {
         "aspect_groups": aspect_groups(result, last_year),
+        "sumber": sources(result, rs),
+        "ruleset_name": f"{rs.name} (aturan {rs.version})" if rs is not None else "",
+        "warning_titles": WARNING_TITLES,
+        "band_words": explain.band_words,
+        "next_band_hint": explain.next_band_hint,
         "previous_indicators": {i["code"]: i for i in last_year.get("indicators", [])},
         "questionnaire": questionnaire(report, result, open_conflicts),
         "conflicts": conflict_rows(report, open_conflicts),
@@ -73,6 +87,24 @@ def aspect_groups(result: scoring.Assessment | None, last_year: dict) -> list[As
         not_applicable = sum(i.status == "tidak_berlaku" for i in own)
         groups.append(AspectGroup(aspect, own, not_applicable, before.get(aspect.code)))
     return groups
+
+
+def ruleset_of(result: scoring.Assessment | None) -> scoring.Ruleset | None:
+    if result is None:
+        return None
+    try:
+        return scoring.ruleset_for(result.method, None)
+    except scoring.ScoringError:
+        return None
+
+
+def sources(result: scoring.Assessment | None, rs) -> dict[str, explain.Sumber]:
+    """Each indicator's sumber aturan: its source and confidence, and its ruleset's note."""
+    if result is None:
+        return {}
+    notes = {i.code: i.note for i in rs.indicators} if rs is not None else {}
+    return {i.code: explain.sumber(i.source, i.confidence, notes.get(i.code, ""))
+            for i in result.indicators}  # fmt: skip
 
 
 def allowed_predikat(result: scoring.Assessment | None) -> list[str]:

@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from sikomo import MAX_ID
+from sikomo.assessments import is_health_scored
 from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.models import (
@@ -16,7 +17,8 @@ from sikomo.models import (
     Role,
 )
 from sikomo.registry.operations import regions
-from sikomo.review import bp, certificate, page, scores
+from sikomo.reports.sections import sections_for
+from sikomo.review import bp, certificate, page, scores, trail
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from sikomo.review import queue as q
@@ -98,12 +100,13 @@ def render_review(report: Report, status: int = 200, **forms):
         "error": error,
         "previous": previous,
         "decided": ops.decided_assessment(report),
-        "trail": ops.audit_trail(report),
+        "trail": trail.trail(report, ops.audit_trail(report)),
         "decision_form": forms.get("decision_form") or DecisionForm(version_id=report.version_id),
         "answers_form": forms.get("answers_form") or AnswersForm(version_id=report.version_id),
         "na_form": forms.get("na_form"),
         "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
         "flags": row.flags,
+        "report_sections": sections_for(report, is_health_scored(report.cooperative)),
         **page.context(report, result, previous),
     }
     return render_template("review/review.html", **context), status

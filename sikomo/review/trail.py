@@ -1,0 +1,191 @@
+"""A report's audit trail as a pengawas reads it: what happened, who did it, when (WIB), and
+each change as label: before → after — one line per questionnaire item changed, never the
+whole questionnaire as JSON."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import scoring
+from scoring.schema import KUESIONER, fields
+from sikomo.extensions import db
+from sikomo.format import angka, rupiah, tanggal
+from sikomo.models import AuditEvent, Report, ReportStatus, User
+from sikomo.review.answers import item_texts, ruleset_of
+from sikomo.review.values import predikat_label
+
+WIB = ZoneInfo("Asia/Jakarta")
+ACTIONS = {
+    "report.start": "Laporan dimulai",
+    "report.submit": "Laporan diajukan (isian berubah)",
+    "report.status": "Status laporan berubah",
+    "report.new_version": "Versi baru dibuat",
+    "report.import": "Laporan diimpor Dinas",
+    "attachment.add": "Lampiran ditambahkan",
+    "attachment.remove": "Lampiran dihapus",
+    "review.answers": "Jawaban kuesioner dikoreksi pengawas",
+    "review.carry_corrections": "Koreksi pengawas dibawa ke versi baru",
+    "review.conflict": "Konflik jawaban diselesaikan",
+    "review.not_applicable": "Indikator ditetapkan tidak berlaku",
+    "review.not_applicable_withdrawn": "Penetapan tidak berlaku dicabut",
+    "review.return": "Dikembalikan ke pengurus",
+    "review.approve": "Disetujui",
+    "review.approve_adjusted": "Disetujui dengan penyesuaian",
+    "assessment.approve": "Penilaian disimpan",
+    "assessment.import": "Penilaian diimpor",
+    "assessment.rescore": "Dinilai ulang dengan aturan baru",
+}
+LABELS = {
+    "status": "Status", "review_note": "Catatan pengembalian", "approved_at": "Waktu disetujui",
+    "total": "Skor total", "total_min": "Skor terendah", "total_max": "Skor tertinggi",
+    "predikat": "Predikat", "engine_predikat": "Predikat hasil mesin", "total_score": "Skor",
+    "justification": "Alasan penyesuaian", "certificate_number": "Nomor surat keterangan",
+    "tahun_buku": "Tahun buku", "version": "Versi", "versi": "Versi",
+    "from_version": "Dari versi", "lampiran": "Lampiran", "galat": "Galat penilaian",
+    "keputusan": "Keputusan", "pengurus": "Jawaban pengurus", "pengawas": "Jawaban pengawas",
+    "catatan": "Catatan koreksi", "butir": "Butir", "_peringatan": "Penjelasan peringatan mutu",
+    "note": "Catatan", "pengurus_before": "Jawaban pengurus saat dikoreksi",
+}  # fmt: skip
+NESTED = {  # dicts keyed by item or indicator code: one change per entry
+    KUESIONER: "Jawaban pengurus", "answers_pengawas": "Koreksi pengawas",
+    "correction_notes": "Catatan koreksi", "not_applicable": "Tidak berlaku",
+}  # fmt: skip
+HIDDEN = {"sha256", "_raw", "_prefilled", "_sumber", "result", "ruleset_hash", "id"}
+WORDS = {"pertahankan": "Pertahankan koreksi", "terima": "Terima jawaban pengurus"}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Step:
+    when: str  # in WIB
+    who: str
+    what: str
+    changes: list[Change]
+
+
+def trail(report: Report, events: list[AuditEvent]) -> list[Step]:
+    names = _names({e.actor_id for e in events if e.actor_id})
+    words = _Words(report)
+    return [
+        Step(when(e.created_at), names.get(e.actor_id) or e.actor_label,
+             ACTIONS.get(e.action, e.action), words.changes(e.before or {}, e.after or {}))
+        for e in events
+    ]  # fmt: skip
+
+
+def when(moment: datetime) -> str:
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(WIB)  # stored UTC
+    return f"{tanggal(local)} {local:%H:%M} WIB"
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(User.id, User.name, User.email).where(User.id.in_(ids)))
+    return {i: f"{name} ({email})" if name else email for i, name, email in rows}
+
+
+class _Words:
+    """The labels of one report's keys: its fields, its items and its indicators."""
+
+    def __init__(self, report: Report):
+        self.items = item_texts(report)
+        try:
+            self.indicators = {i.code: i.name for i in ruleset_of(report).indicators}
+        except scoring.ScoringError:
+            self.indicators = {}
+        self.fields = fields()
+
+    def changes(self, before: dict, after: dict) -> list[Change]:
+        found = []
+        for key in sorted(set(before) | set(after), key=_order):
+            old, new = before.get(key), after.get(key)
+            if key in HIDDEN or old == new:
+                continue
+            if key in NESTED and isinstance(old or {}, dict) and isinstance(new or {}, dict):
+                found += self.nested(key, old or {}, new or {})
+            else:
+                found.append(Change(self.label(key), self.entry(key, old), self.entry(key, new)))
+        return found
+
+    def nested(self, key: str, old: dict, new: dict) -> list[Change]:
+        names = self.indicators if key == "not_applicable" else self.items
+        rows = []
+        for code in sorted(set(old) | set(new), key=lambda c: _position(names, c)):
+            if old.get(code) != new.get(code):
+                label = f"{NESTED[key]}: {names.get(code, code).rstrip('.')}"
+                rows.append(Change(label, self.entry(key, old.get(code)),
+                                   self.entry(key, new.get(code))))  # fmt: skip
+        return rows
+
+    def entry(self, key: str, value: Any) -> str:
+        if key in ("correction_notes", "catatan") and isinstance(value, dict):
+            return value.get("note") or "–"
+        if key == "answers_pengawas" and value is None:
+            return "ikuti pengurus"
+        return self.value(key, value)
+
+    def label(self, key: str) -> str:
+        if key in LABELS:
+            return LABELS[key]
+        known = self.fields.get(key)
+        return known.label if known is not None else key.replace("_", " ").strip().capitalize()
+
+    def value(self, key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, bool):
+            return "Ya" if value else "Tidak"
+        if key == "butir":
+            return self.items.get(value, value)
+        if key == "status":
+            return _status(value)
+        if key in ("predikat", "engine_predikat"):
+            return predikat_label(value)
+        if isinstance(value, str) and value in WORDS:
+            return WORDS[value]
+        if key.endswith("_at") and isinstance(value, str):
+            try:
+                return when(datetime.fromisoformat(value))
+            except ValueError:
+                return value
+        if isinstance(value, float):
+            return angka(value, 2)
+        if isinstance(value, int):
+            known = self.fields.get(key)
+            return (
+                rupiah(value)
+                if known is not None and known.kind.endswith("money")
+                else angka(value)
+            )
+        if isinstance(value, dict):
+            shown = (
+                f"{self.label(k)}: {self.value(k, v)}" for k, v in value.items() if k not in HIDDEN
+            )
+            return "; ".join(shown) or "–"
+        if isinstance(value, list | tuple):
+            return ", ".join(self.value(key, v) for v in value) or "–"
+        return str(value)
+
+
+def _status(value: str) -> str:
+    try:
+        return ReportStatus(value).label
+    except ValueError:
+        return value
+
+
+def _order(key: str) -> tuple[int, str]:
+    return (list(LABELS).index(key) if key in LABELS else len(LABELS), key)
+
+
+def _position(names: dict[str, str], code: str) -> int:
+    keys = list(names)
+    return keys.index(code) if code in keys else len(keys)

@@ -2,6 +2,9 @@
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")  # the district's clock: what people read dates and times in
 
 BULAN = (
     "Januari",

@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "aktif_window": 2,
     # Growth criterion of "koperasi berkualitas": volume_usaha or total_aset.
     "berkualitas_criterion": "volume_usaha",
+    # A diajukan report waiting longer than this many days is overdue in the review queue.
+    "batas_tunggu_hari": 30,
 }
 
 

@@ -30,6 +30,7 @@ PAGES = [
     ("/koperasi/", Role.DINAS),
     ("/penilaian/?status=semua", Role.PENGAWAS),
     ("/penilaian/", Role.PENGAWAS),
+    ("/penilaian/?q=koperasi&lama=1&status=semua", Role.PENGAWAS),
     ("/indikator/", Role.DINAS),
     ("/audit", Role.ADMIN),
     ("/", Role.PENGAWAS),

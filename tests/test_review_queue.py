@@ -1,6 +1,6 @@
 """The review queue: risk flags, risk order, filters and a fixed number of queries."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 import scoring
 from sikomo.extensions import db
-from sikomo.format import angka
+from sikomo.format import WIB, angka
 from sikomo.models import Jenis, Predikat, ReportStatus, Role
 from sikomo.review import operations as ops
 from sikomo.review import scores
@@ -23,6 +23,7 @@ from sikomo.review.queue import (
     scored_query,
 )
 from sikomo.review.values import PREDIKAT_RANK
+from sikomo.settings import set_setting
 
 
 def tata_kelola_no() -> dict[str, bool]:
@@ -116,6 +117,13 @@ FILTERED = pytest.mark.parametrize(
         ({"status": ReportStatus.DIKEMBALIKAN}, ["Aman"]),
         ({"status": ReportStatus.DISETUJUI, "tahun": 2024}, ["Aman", "Rasio", "Turun"]),
         ({"tahun": 2023}, []),
+        ({"q": "peringatan"}, ["Peringatan"]),  # part of the name, any case
+        ({"q": "KOPERASI TUR"}, ["Turun"]),
+        ({"q": "3516000000000001"}, ["Peringatan"]),  # a NIK
+        ({"q": "35160000000000"}, ["Peringatan", "Rasio", "Sementara", "Turun"]),  # its start
+        ({"q": "0000000001"}, []),  # a NIK matches from its start only
+        ({"q": "%"}, []),  # wildcards typed match themselves
+        ({"q": "Koperasi_Aman"}, []),
     ],
 )
 
@@ -244,3 +252,27 @@ def test_a_provisional_row_stored_before_ranges_existed_is_not_shown_as_its_pred
     response = client.get("/penilaian/?status=disetujui")
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "81,30" not in body and "Sementara" in body
+
+
+def test_overdue_lists_the_diajukan_reports_waiting_longer_than_the_setting(
+    queue, client, login_as
+):
+    """batas_tunggu_hari (30): the fixture's reports were submitted in April; one comes in now."""
+    queue["Aman"].submitted_at = datetime.now(UTC) - timedelta(days=3)
+    db.session.commit()
+    late = ["Peringatan", "Rasio", "Sementara", "Turun"]
+    assert sorted(names(build_queue(QueueFilters(overdue=True)))) == late
+    build_queue(QueueFilters(status=None))  # every row stored: the stored columns agree
+    stored = db.session.scalars(scored_query(QueueFilters(overdue=True))).all()
+    assert stored == db.session.scalars(joined_query(QueueFilters(overdue=True))).all()
+    assert len(stored) == len(late)
+    set_setting("batas_tunggu_hari", 400)
+    db.session.commit()
+    assert build_queue(QueueFilters(overdue=True)) == []
+    set_setting("batas_tunggu_hari", 30)
+    db.session.commit()
+    login_as(Role.PENGAWAS)
+    body = client.get("/penilaian/?lama=1&q=koperasi").get_data(as_text=True)
+    assert "4 laporan." in body and "Terlambat ditinjau" in body and "Koperasi Aman" not in body
+    waited = (datetime.now(WIB).date() - date(2026, 4, 2)).days  # Peringatan, in on 2 April
+    assert f'menunggu <span class="days">{waited}</span> hari' in body

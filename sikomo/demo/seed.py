@@ -1,7 +1,7 @@
 """Idempotent demo data: regions, ~555 cooperatives, three years of reports, one user per role."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -192,13 +192,12 @@ def status(rng: random.Random, tahun: int) -> ReportStatus:
 
 
 def report_row(cooperative_id: int, tahun: int, data: dict, status: ReportStatus) -> Report:
-    return Report(
-        cooperative_id=cooperative_id,
-        tahun_buku=tahun,
-        version=1,
-        status=status,
-        data=data,
-    )
+    report = Report(cooperative_id=cooperative_id, tahun_buku=tahun, version=1, status=status,
+                    data=data)  # fmt: skip
+    if status == ReportStatus.DIAJUKAN:  # came in over the last 60 days: some wait too long
+        waited = random.Random(f"{cooperative_id}-{tahun}").randint(1, 60)
+        report.submitted_at = datetime.now(UTC) - timedelta(days=waited)
+    return report
 
 
 def ensure_users() -> list[tuple[str, str, str]]:

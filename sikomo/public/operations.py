@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager, defer, joinedload
 
 from sikomo.extensions import db
 from sikomo.format import tanggal
+from sikomo.matching import contains
 from sikomo.models import Assessment, AssessmentStatus, Cooperative, Jenis, Region, Report
 from sikomo.review.values import predikat_label, stored_score
 
@@ -103,12 +104,11 @@ def search_query(q: str = "", kecamatan: str = "", jenis: str = "") -> Select:
     )
     q = q.strip()[:MAX_QUERY].lower()
     if q:
-        pattern = f"%{q}%"
-        named = select(Region.id).where(lowered_like(Region.kecamatan, pattern))
+        named = select(Region.id).where(contains(Region.kecamatan, q))
         query = query.where(
             or_(
-                lowered_like(Cooperative.nama, pattern),
-                Cooperative.nik.like(pattern),
+                contains(Cooperative.nama, q),
+                contains(Cooperative.nik, q),
                 Cooperative.region_id.in_(named),  # the few kecamatan first, not per cooperative
             )
         )
@@ -118,14 +118,6 @@ def search_query(q: str = "", kecamatan: str = "", jenis: str = "") -> Select:
     if jenis in set(Jenis):
         query = query.where(Cooperative.jenis == Jenis(jenis))
     return query
-
-
-def lowered_like(column, pattern: str):
-    """`column`, case folded, LIKE the lower-case `pattern`. SQLite's LIKE folds case as its
-    lower() does (ASCII), so there it is asked alone and reads an index instead of every row."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern)
-    return func.lower(column).like(pattern)
 
 
 def latest_decided(cooperative_ids: list[int]) -> dict[int, Assessment]:

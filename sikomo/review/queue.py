@@ -2,15 +2,18 @@
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
 from sikomo.extensions import db
+from sikomo.matching import contains, starts_with
 from sikomo.models import Cooperative, Jenis, Predikat, Report, ReportScore, ReportStatus
 from sikomo.review import scores
 from sikomo.review.rows import FLAGS, QueueRow
 from sikomo.review.values import PREDIKAT_RANK
+from sikomo.settings import get_setting
 
 QUEUE_STATUSES = (ReportStatus.DIAJUKAN, ReportStatus.DIKEMBALIKAN, ReportStatus.DISETUJUI)
 __all__ = ["FLAGS", "QUEUE_STATUSES", "Page", "QueueFilters", "QueueRow", "queue_page"]
@@ -24,6 +27,8 @@ class QueueFilters:
     predikat: Predikat | None = None
     flag: str = ""
     tahun: int | None = None
+    q: str = ""  # part of the cooperative's name, or the start of its NIK
+    overdue: bool = False  # diajukan and waiting longer than the batas_tunggu_hari setting
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,24 @@ def queue_query(filters: QueueFilters) -> Select:
         query = query.where(Cooperative.jenis == filters.jenis)
     if filters.tahun:
         query = query.where(Report.tahun_buku == filters.tahun)
+    if filters.q:
+        query = query.where(Report.cooperative_id.in_(matching(filters.q)))
+    if filters.overdue:
+        query = query.where(Report.status == ReportStatus.DIAJUKAN,
+                            Report.submitted_at < overdue_since())  # fmt: skip
     return query
+
+
+def matching(text: str) -> Select:
+    """The ids of the cooperatives whose name contains `text` (any case) or whose NIK starts
+    with it; LIKE wildcards typed in it match themselves."""
+    by_name, by_nik = contains(Cooperative.nama, text), starts_with(Cooperative.nik, text)
+    return select(Cooperative.id).where(or_(by_name, by_nik))
+
+
+def overdue_since() -> datetime:
+    """Reports submitted before this moment have waited longer than the setting allows."""
+    return datetime.now(UTC) - timedelta(days=int(get_setting("batas_tunggu_hari")))
 
 
 def scored_query(filters: QueueFilters) -> Select:
@@ -78,6 +100,12 @@ def scored_query(filters: QueueFilters) -> Select:
                           ("tahun_buku", filters.tahun)):  # fmt: skip
         if value:
             query = query.where(getattr(ReportScore, column) == value)
+    if filters.q:
+        mine = select(Report.id).where(Report.cooperative_id.in_(matching(filters.q)))
+        query = query.where(ReportScore.report_id.in_(mine))
+    if filters.overdue:
+        query = query.where(ReportScore.status == ReportStatus.DIAJUKAN,
+                            ReportScore.waiting < overdue_since())  # fmt: skip
     return by_risk(query, filters)
 
 

@@ -5,12 +5,14 @@ report version by sikomo/review/scores.py as `to_summary`, read back by `from_su
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
 
 import scoring
 from sikomo.extensions import db
+from sikomo.format import WIB
 from sikomo.models import Assessment, Predikat, Report, ReportStatus
 from sikomo.prior_year import LOOK_UP
 from sikomo.review.operations import DECIDED, decided_assessment, live_result
@@ -71,6 +73,17 @@ class QueueRow:
     @property
     def provisional(self) -> bool:
         return self.engine is not None and self.engine.provisional
+
+    def waiting_days(self, today: date) -> int | None:
+        """Whole days a diajukan report has waited since it was submitted (None otherwise); the
+        queue's own `waiting` fallback for a report without a submission time (an old import)."""
+        r = self.report
+        submitted = r.submitted_at or r.updated_at or r.created_at
+        if r.status != ReportStatus.DIAJUKAN or submitted is None:
+            return None
+        if submitted.tzinfo is None:  # SQLite gives it back without its zone: it is UTC
+            submitted = submitted.replace(tzinfo=UTC)
+        return max(0, (today - submitted.astimezone(WIB).date()).days)
 
     @property
     def risk_predikat(self) -> str | None:

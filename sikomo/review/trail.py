@@ -5,17 +5,15 @@ whole questionnaire as JSON."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import scoring
 from scoring.schema import KUESIONER, fields
 from sikomo.extensions import db
-from sikomo.format import angka, rupiah, tanggal
+from sikomo.format import WIB, angka, rupiah, tanggal
 from sikomo.models import AuditEvent, Report, ReportStatus, User
 from sikomo.review.answers import item_texts, ruleset_of
 from sikomo.review.values import predikat_label
 
-WIB = ZoneInfo("Asia/Jakarta")
 ACTIONS = {
     "report.start": "Laporan dimulai",
     "report.submit": "Laporan diajukan (isian berubah)",

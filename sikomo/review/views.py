@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -6,6 +8,7 @@ from sikomo import MAX_ID
 from sikomo.assessments import is_health_scored
 from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
+from sikomo.format import WIB
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -33,6 +36,7 @@ from sikomo.review.forms import (
     notes_from,
 )
 from sikomo.review.values import PREDIKAT_LABELS, predikat_label
+from sikomo.settings import get_setting
 
 bp.add_app_template_filter(predikat_label, "predikat")
 bp.add_app_template_filter(page.field_label, "label_field")
@@ -58,6 +62,8 @@ def filters_from_args(args) -> q.QueueFilters:
         predikat=Predikat(predikat) if predikat in set(Predikat) else None,
         flag=args.get("flag", "") if args.get("flag") in q.FLAGS else "",
         tahun=small_int(args.get("tahun", type=int)),
+        q=" ".join(args.get("q", "").split())[:100],
+        overdue=args.get("lama") == "1",
     )
 
 
@@ -76,6 +82,8 @@ def index():
         statuses=q.QUEUE_STATUSES,
         predikat_labels=PREDIKAT_LABELS,
         flags=q.FLAGS,
+        today=datetime.now(WIB).date(),
+        overdue_days=int(get_setting("batas_tunggu_hari")),
     )
 
 

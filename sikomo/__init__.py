@@ -84,6 +84,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from sikomo.api import bp as api_bp
+    from sikomo.assignments import bp as assignments_bp
     from sikomo.auth import bp as auth_bp
     from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
@@ -98,6 +99,7 @@ def register_blueprints(app):
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(assignments_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(public_bp)

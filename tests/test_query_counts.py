@@ -31,6 +31,7 @@ PAGES = [
     ("/penilaian/?status=semua", Role.PENGAWAS),
     ("/penilaian/", Role.PENGAWAS),
     ("/penilaian/?q=koperasi&lama=1&status=semua", Role.PENGAWAS),
+    ("/penilaian/?tugas=belum", Role.PENGAWAS),
     ("/indikator/", Role.DINAS),
     ("/audit", Role.ADMIN),
     ("/", Role.PENGAWAS),

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models of SIKOMO, one module per area; import them from here."""
 
 from sikomo.models.assessments import Assessment, IndicatorFact
+from sikomo.models.assignments import Assignment
 from sikomo.models.base import (
     COUNTED_REPORT_STATUSES,
     JENIS_LABELS,
@@ -48,6 +49,7 @@ __all__ = [
     "ROLE_LABELS",
     "ApiToken",
     "Assessment",
+    "Assignment",
     "AssessmentStatus",
     "Attachment",
     "AuditEvent",

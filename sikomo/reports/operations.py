@@ -221,9 +221,11 @@ def reopen(actor, report: Report) -> Report:
         db.session.add(Attachment(report_id=draft.id, **_attachment_copy(old)))
     audit.record(actor, "report.new_version", draft, {"from_version": report.version},
                  {"version": draft.version})  # fmt: skip
-    from sikomo.review.corrections import carry_corrections  # the review side owns its records
+    from sikomo.assignments.operations import carry  # the review side owns its records
+    from sikomo.review.corrections import carry_corrections
 
     carry_corrections(actor, report, draft)  # the pengawas's corrections hold on the new version
+    carry(report, draft)  # and so does whoever reviews it
     db.session.commit()
     return draft
 

@@ -1,15 +1,25 @@
 """The review queue: reports with their risk flags, filtered, ordered by risk and paginated."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
+from sikomo.assignments.operations import assignees
 from sikomo.extensions import db
 from sikomo.matching import contains, starts_with
-from sikomo.models import Cooperative, Jenis, Predikat, Report, ReportScore, ReportStatus
+from sikomo.models import (
+    Assignment,
+    Cooperative,
+    Jenis,
+    Predikat,
+    Report,
+    ReportScore,
+    ReportStatus,
+    User,
+)
 from sikomo.review import scores
 from sikomo.review.rows import FLAGS, QueueRow
 from sikomo.review.values import PREDIKAT_RANK
@@ -29,6 +39,8 @@ class QueueFilters:
     tahun: int | None = None
     q: str = ""  # part of the cooperative's name, or the start of its NIK
     overdue: bool = False  # diajukan and waiting longer than the batas_tunggu_hari setting
+    tugas: str = ""  # "saya": assigned to `user_id`; "belum": assigned to nobody
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Page:
     per_page: int
     total: int
     computing: int = 0  # stale rows left to the background: their risk order is not known yet
+    assignees: dict[int, User] = field(default_factory=dict)  # report id: its pengawas
 
     @property
     def pages(self) -> int:
@@ -75,7 +88,19 @@ def queue_query(filters: QueueFilters) -> Select:
     if filters.overdue:
         query = query.where(Report.status == ReportStatus.DIAJUKAN,
                             Report.submitted_at < overdue_since())  # fmt: skip
+    if (mine := assigned(Report.id, filters)) is not None:
+        query = query.where(mine)
     return query
+
+
+def assigned(report_id, filters: QueueFilters):
+    """The condition on `report_id` the tugas filter makes, None without one."""
+    taken = select(Assignment.report_id)
+    if filters.tugas == "saya":
+        return report_id.in_(taken.where(Assignment.user_id == filters.user_id))
+    if filters.tugas == "belum":
+        return report_id.not_in(taken)
+    return None
 
 
 def matching(text: str) -> Select:
@@ -106,6 +131,8 @@ def scored_query(filters: QueueFilters) -> Select:
     if filters.overdue:
         query = query.where(ReportScore.status == ReportStatus.DIAJUKAN,
                             ReportScore.waiting < overdue_since())  # fmt: skip
+    if (mine := assigned(ReportScore.report_id, filters)) is not None:
+        query = query.where(mine)
     return by_risk(query, filters)
 
 
@@ -148,11 +175,11 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
         computing, query = 0, scored_query(filters)
     else:  # computed now, or in the background: a row dropped meanwhile is computed when read
         computing, query = scores.ensure(queue_query(filters)), joined_query(filters)
-    if total is None or filters != QueueFilters(status=filters.status):  # filtered further
+    if total is None or filters != QueueFilters(status=filters.status, user_id=filters.user_id):
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
-    return Page(rows, page, per_page, total, computing)
+    return Page(rows, page, per_page, total, computing, assignees([r.report.id for r in rows]))
 
 
 def refresh_queued(everything: bool = False) -> int:

@@ -33,6 +33,7 @@ ACTIONS = {
     "assessment.approve": "Penilaian disimpan",
     "assessment.import": "Penilaian diimpor",
     "assessment.rescore": "Dinilai ulang dengan aturan baru",
+    "review.assign": "Penugasan pengawas",
 }
 LABELS = {
     "status": "Status", "review_note": "Catatan pengembalian", "approved_at": "Waktu disetujui",
@@ -44,6 +45,7 @@ LABELS = {
     "keputusan": "Keputusan", "pengurus": "Jawaban pengurus", "pengawas": "Jawaban pengawas",
     "catatan": "Catatan koreksi", "butir": "Butir", "_peringatan": "Penjelasan peringatan mutu",
     "note": "Catatan", "pengurus_before": "Jawaban pengurus saat dikoreksi",
+    "ditugaskan": "Pengawas yang ditugaskan",
 }  # fmt: skip
 NESTED = {  # dicts keyed by item or indicator code: one change per entry
     KUESIONER: "Jawaban pengurus", "answers_pengawas": "Koreksi pengawas",

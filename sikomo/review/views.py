@@ -6,7 +6,8 @@ from sqlalchemy.orm import joinedload
 
 from sikomo import MAX_ID
 from sikomo.assessments import is_health_scored
-from sikomo.auth.access import STAFF, can_see_cooperative, roles_required
+from sikomo.assignments import operations as assignments
+from sikomo.auth.access import MANAGERS, STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.format import WIB
 from sikomo.models import (
@@ -64,6 +65,8 @@ def filters_from_args(args) -> q.QueueFilters:
         tahun=small_int(args.get("tahun", type=int)),
         q=" ".join(args.get("q", "").split())[:100],
         overdue=args.get("lama") == "1",
+        tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
+        user_id=current_user.id,
     )
 
 
@@ -115,6 +118,9 @@ def render_review(report: Report, status: int = 200, **forms):
         "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
         "flags": row.flags,
         "report_sections": sections_for(report, is_health_scored(report.cooperative)),
+        "assignee": assignments.assignee(report),
+        "assignment_open": report.status in assignments.OPEN,
+        "pengawas_list": assignments.pengawas_list() if current_user.role in MANAGERS else [],
         **page.context(report, result, previous),
     }
     return render_template("review/review.html", **context), status

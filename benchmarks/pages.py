@@ -71,6 +71,7 @@ PAGES = (
     Page("publik-koperasi", None, "/publik/koperasi/{nik}"),
     Page("publik-sertifikat", None, "/publik/koperasi/{nik}?sertifikat={certificate}"),
     Page("beranda", "dinas", "/"),
+    Page("beranda-pengawas", "pengawas", "/"),  # the worklist
     Page("laporan-dasbor", "pengurus", "/laporan/"),
     Page("laporan-detail", "pengurus", "/laporan/{own_report}"),
     Page("koperasi-saya", "pengurus", "/koperasi/{own_cooperative}"),

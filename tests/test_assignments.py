@@ -1,6 +1,9 @@
 """Assigning reports to pengawas: the Dinas assigns and reassigns (audited), a pengawas takes an
 unassigned report or releases their own, the queue shows "tugas saya", a new version keeps it."""
 
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
 import pytest
 from flask import g
 from sqlalchemy import func, select
@@ -11,7 +14,15 @@ from sikomo.models import Assignment, AuditEvent, Report, ReportScore, ReportSta
 from sikomo.reports import operations as reports
 from sikomo.review import scores, trail
 from sikomo.review.operations import audit_trail
-from sikomo.review.queue import QUEUE_STATUSES, QueueFilters, joined_query, queue_page, scored_query
+from sikomo.review.queue import (
+    ARGS,
+    QUEUE_STATUSES,
+    QueueFilters,
+    joined_query,
+    queue_page,
+    scored_query,
+    worklist,
+)
 
 
 @pytest.fixture
@@ -134,3 +145,26 @@ def test_a_new_version_keeps_its_pengawas_and_reassigning_keeps_the_stored_rows(
     db.session.commit()
     draft = reports.reopen(people["dinas"], report)  # what the pengurus's "Perbaiki" does
     assert ops.assignee(draft).id == people["ani"].id
+
+
+def test_the_pengawas_home_is_their_worklist_and_each_count_is_its_queue(
+    client, people, make_submitted, make_cooperative
+):
+    coops = [make_cooperative(f"Koperasi {i}", nik=f"351600000000088{i}") for i in range(4)]
+    mine, late, other, again = (make_submitted(c) for c in coops)
+    ops.assign(people["dinas"], mine, people["ani"].id)
+    ops.assign(people["dinas"], other, people["budi"].id)
+    late.submitted_at = datetime.now(UTC) - timedelta(days=45)
+    again.version = 2
+    db.session.commit()
+    counts = {key: n for key, _label, n in worklist(people["ani"].id)}
+    assert counts == {"saya": 1, "belum": 2, "lama": 1, "ulang": 1}
+    as_user(client, people["ani"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Pekerjaan saya" in home and "Terlambat ditinjau" in home
+    for key, args in ARGS.items():
+        url = "/penilaian/?" + urlencode(args)
+        assert f'href="{url}"' in home.replace("&amp;", "&"), key
+        assert f"{counts[key]} laporan." in client.get(url).get_data(as_text=True), key
+    dinas_home = as_user(client, people["dinas"]).get("/").get_data(as_text=True)
+    assert "Pekerjaan saya" not in dinas_home

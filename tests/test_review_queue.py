@@ -124,6 +124,7 @@ FILTERED = pytest.mark.parametrize(
         ({"q": "0000000001"}, []),  # a NIK matches from its start only
         ({"q": "%"}, []),  # wildcards typed match themselves
         ({"q": "Koperasi_Aman"}, []),
+        ({"resubmitted": True}, []),  # every report of the fixture is a first version
     ],
 )
 

@@ -50,6 +50,8 @@ class Report(db.Model):
         Index("ix_report_tahun_buku_status", "tahun_buku", "status"),
         # The compliance board counts those waiting since before a date.
         Index("ix_report_status_submitted_at", "status", "submitted_at", "cooperative_id"),
+        # The pengawas's worklist counts the corrected versions waiting (version > 1).
+        Index("ix_report_status_version", "status", "version"),
         # The first and last RAT of the counted reports (the indicator years, the status year):
         # min() and max() read one entry each.
         Index("ix_report_tanggal_rat_counted", "tanggal_rat", "status", "imported"),

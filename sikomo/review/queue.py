@@ -40,6 +40,7 @@ class QueueFilters:
     q: str = ""  # part of the cooperative's name, or the start of its NIK
     overdue: bool = False  # diajukan and waiting longer than the batas_tunggu_hari setting
     tugas: str = ""  # "saya": assigned to `user_id`; "belum": assigned to nobody
+    resubmitted: bool = False  # a later version: corrected after a return (or an approval)
     user_id: int | None = None
 
 
@@ -76,7 +77,9 @@ class Page:
 def queue_query(filters: QueueFilters) -> Select:
     """The reports the filters select on their own columns (the status, the register)."""
     statuses = (filters.status,) if filters.status else QUEUE_STATUSES
-    query = select(Report).join(Report.cooperative).where(Report.status.in_(statuses))
+    query = select(Report).where(Report.status.in_(statuses))
+    if filters.region_id or filters.jenis:  # the register's columns: joined only when asked
+        query = query.join(Report.cooperative)
     if filters.region_id:
         query = query.where(Cooperative.region_id == filters.region_id)
     if filters.jenis:
@@ -90,6 +93,8 @@ def queue_query(filters: QueueFilters) -> Select:
                             Report.submitted_at < overdue_since())  # fmt: skip
     if (mine := assigned(Report.id, filters)) is not None:
         query = query.where(mine)
+    if filters.resubmitted:
+        query = query.where(Report.version > 1)
     return query
 
 
@@ -133,6 +138,8 @@ def scored_query(filters: QueueFilters) -> Select:
                             ReportScore.waiting < overdue_since())  # fmt: skip
     if (mine := assigned(ReportScore.report_id, filters)) is not None:
         query = query.where(mine)
+    if filters.resubmitted:
+        query = query.where(ReportScore.report_id.in_(select(Report.id).where(Report.version > 1)))
     return by_risk(query, filters)
 
 
@@ -180,6 +187,26 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
     return Page(rows, page, per_page, total, computing, assignees([r.report.id for r in rows]))
+
+
+WORKLIST = {  # a pengawas's home: what waits for them, each a queue filter of diajukan reports
+    "saya": ("Tugas saya", {"tugas": "saya"}),
+    "belum": ("Belum ditugaskan", {"tugas": "belum"}),
+    "lama": ("Terlambat ditinjau", {"overdue": True}),
+    "ulang": ("Diperbaiki dan diajukan lagi", {"resubmitted": True}),
+}
+ARGS = {"saya": {"tugas": "saya"}, "belum": {"tugas": "belum"}, "lama": {"lama": "1"},
+        "ulang": {"ulang": "1"}}  # fmt: skip
+
+
+def worklist(user_id: int) -> list[tuple[str, str, int]]:
+    """(key, label, number of diajukan reports) of each WORKLIST bucket for this pengawas."""
+    counted = []
+    for key, (label, extra) in WORKLIST.items():
+        query = queue_query(QueueFilters(user_id=user_id, **extra)).with_only_columns(Report.id)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        counted.append((key, label, total or 0))
+    return counted
 
 
 def refresh_queued(everything: bool = False) -> int:

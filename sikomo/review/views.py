@@ -66,6 +66,7 @@ def filters_from_args(args) -> q.QueueFilters:
         q=" ".join(args.get("q", "").split())[:100],
         overdue=args.get("lama") == "1",
         tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
+        resubmitted=args.get("ulang") == "1",
         user_id=current_user.id,
     )
 

@@ -163,3 +163,26 @@ def test_a_predikat_approved_as_the_engine_rates_it_has_no_engine_note(client, c
     one = client.get(f"/api/v1/koperasi/{NIK}").get_json()
     assert one["penilaian"]["disesuaikan"] is False and one["penilaian"]["hasil_mesin"] is None
     assert "hasil mesin" not in client.get(f"/publik/koperasi/{NIK}").get_data(as_text=True)
+
+
+def test_a_typed_certificate_number_leads_to_its_cooperative_which_checks_it(client, certified):
+    assert 'name="nomor"' in client.get("/publik/").get_data(as_text=True)  # the field
+    response = client.get("/publik/sertifikat?nomor=  skk/2026/00012 ")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/publik/koperasi/{NIK}?sertifikat=SKK%2F2026%2F00012"
+    )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Sertifikat SKK/2026/00012 sah." in page
+
+
+@pytest.mark.parametrize("number", ["SKK/2026/99999", "%", "x" * 500])
+def test_an_unknown_certificate_number_is_said_so_on_the_page(client, certified, number):
+    response = client.get("/publik/sertifikat", query_string={"nomor": number})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "tidak terdaftar" in page and 'name="nomor"' in page
+
+
+def test_the_certificate_form_without_a_number_just_asks_for_one(client):
+    response = client.get("/publik/sertifikat")
+    assert response.status_code == 200 and "tidak terdaftar" not in response.get_data(as_text=True)

@@ -226,6 +226,21 @@ def by_nik(nik: str) -> Cooperative | None:
     return db.session.scalar(select(Cooperative).where(Cooperative.nik == nik))
 
 
+def certificate_owner(number: str) -> Cooperative | None:
+    """The cooperative a typed certificate number was issued to, if any (any case, spaces
+    around it ignored); whether it is still valid is `check_certificate`'s to say."""
+    number = number.strip().upper()[:40]
+    if not number:
+        return None
+    query = (
+        select(Cooperative)
+        .join(Report, Report.cooperative_id == Cooperative.id)
+        .join(Assessment, Assessment.report_id == Report.id)
+        .where(Assessment.certificate_number == number, Assessment.status.in_(DECIDED))
+    )
+    return db.session.scalars(query.limit(1)).first()
+
+
 def check_certificate(
     coop: Cooperative, number: str, today: date | None = None
 ) -> CertificateCheck:

@@ -1,4 +1,6 @@
-from flask import abort, render_template, request
+from urllib.parse import urlencode
+
+from flask import abort, redirect, render_template, request, url_for
 
 from sikomo.extensions import db
 from sikomo.indicators.aktif import aktif_ids, is_aktif
@@ -41,6 +43,19 @@ def cooperative_by_id(cooperative_id):
     """Cooperatives without a NIK are reached by their id."""
     coop = db.session.get(Cooperative, cooperative_id) or abort(404)
     return show(coop)
+
+
+@bp.route("/sertifikat")
+def certificate():
+    """A certificate number typed by anyone: its cooperative's page, which checks it."""
+    number = request.args.get("nomor", "").strip().upper()[:40]
+    owner = ops.certificate_owner(number) if number else None
+    if owner is None:
+        return render_template("public/certificate_lookup.html", nomor=number,
+                               found=False), (404 if number else 200)  # fmt: skip
+    page = (url_for("public.cooperative", nik=owner.nik) if owner.nik
+            else url_for("public.cooperative_by_id", cooperative_id=owner.id))  # fmt: skip
+    return redirect(f"{page}?{urlencode({'sertifikat': number})}")
 
 
 def show(coop: Cooperative):

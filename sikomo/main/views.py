@@ -7,7 +7,7 @@ from sikomo.extensions import db
 from sikomo.indicators.series import yearly_counts
 from sikomo.main import bp
 from sikomo.models import AuditEvent, Cooperative, Report, Role
-from sikomo.review.queue import ARGS, worklist
+from sikomo.review.queue import worklist
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
 
@@ -19,7 +19,6 @@ def index():
         return redirect(url_for("reports.dashboard"))
     work = worklist(current_user.id) if current_user.role == Role.PENGAWAS else []
     return render_template("main/index.html", summary=dashboard_summary(), worklist=work,
-                           worklist_args=ARGS,
                            overdue_days=get_setting("batas_tunggu_hari"))  # fmt: skip
 
 

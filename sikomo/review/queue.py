@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, joinedload
+from werkzeug.datastructures import MultiDict
 
+from sikomo import MAX_ID
 from sikomo.assignments.operations import assignees
 from sikomo.extensions import db
 from sikomo.matching import contains, starts_with
@@ -72,6 +74,34 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+def small_int(value: int | None) -> int | None:
+    """A filter number the database can compare (a huge one matches nothing, so it is dropped)."""
+    return value if value is not None and abs(value) <= MAX_ID else None
+
+
+def filters_from(args: MultiDict, user_id: int) -> QueueFilters:
+    """The filters a queue URL asks for, as `user_id` sees them; what is not understood is left
+    out (the queue page, and the worklist's links and counts, read the same arguments)."""
+    jenis, status, predikat = (
+        args.get("jenis", ""),
+        args.get("status", "diajukan"),
+        args.get("predikat", ""),
+    )
+    return QueueFilters(
+        region_id=small_int(args.get("kecamatan", type=int)),
+        jenis=Jenis(jenis) if jenis in set(Jenis) else None,
+        status=ReportStatus(status) if status in set(QUEUE_STATUSES) else None,
+        predikat=Predikat(predikat) if predikat in set(Predikat) else None,
+        flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
+        tahun=small_int(args.get("tahun", type=int)),
+        q=" ".join(args.get("q", "").split())[:100],
+        overdue=args.get("lama") == "1",
+        tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
+        resubmitted=args.get("ulang") == "1",
+        user_id=user_id,
+    )
 
 
 def queue_query(filters: QueueFilters) -> Select:
@@ -189,23 +219,23 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     return Page(rows, page, per_page, total, computing, assignees([r.report.id for r in rows]))
 
 
-WORKLIST = {  # a pengawas's home: what waits for them, each a queue filter of diajukan reports
-    "saya": ("Tugas saya", {"tugas": "saya"}),
-    "belum": ("Belum ditugaskan", {"tugas": "belum"}),
-    "lama": ("Terlambat ditinjau", {"overdue": True}),
-    "ulang": ("Diperbaiki dan diajukan lagi", {"resubmitted": True}),
+WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that lists it
+    "Tugas saya": {"tugas": "saya"},
+    "Belum ditugaskan": {"tugas": "belum"},
+    "Terlambat ditinjau": {"lama": "1"},
+    "Diperbaiki dan diajukan lagi": {"ulang": "1"},
 }
-ARGS = {"saya": {"tugas": "saya"}, "belum": {"tugas": "belum"}, "lama": {"lama": "1"},
-        "ulang": {"ulang": "1"}}  # fmt: skip
 
 
-def worklist(user_id: int) -> list[tuple[str, str, int]]:
-    """(key, label, number of diajukan reports) of each WORKLIST bucket for this pengawas."""
+def worklist(user_id: int) -> list[tuple[str, dict[str, str], int]]:
+    """(label, queue URL arguments, number of diajukan reports) of each WORKLIST bucket."""
     counted = []
-    for key, (label, extra) in WORKLIST.items():
-        query = queue_query(QueueFilters(user_id=user_id, **extra)).with_only_columns(Report.id)
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        counted.append((key, label, total or 0))
+    for label, args in WORKLIST.items():
+        filters = filters_from(MultiDict(args), user_id)
+        query = queue_query(filters).with_only_columns(Report.id)
+        counted.append(
+            (label, args, db.session.scalar(select(func.count()).select_from(query.subquery())))
+        )
     return counted
 
 

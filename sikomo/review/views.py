@@ -15,7 +15,6 @@ from sikomo.models import (
     AssessmentStatus,
     Cooperative,
     Jenis,
-    Predikat,
     Report,
     ReportStatus,
     Role,
@@ -45,36 +44,10 @@ bp.add_app_template_filter(page.field_label, "label_field")
 bp.add_app_template_global(carried_corrections, "carried_corrections")
 
 
-def small_int(value: int | None) -> int | None:
-    """A filter number the database can compare (a huge one matches nothing, so it is dropped)."""
-    return value if value is not None and abs(value) <= MAX_ID else None
-
-
-def filters_from_args(args) -> q.QueueFilters:
-    jenis, status, predikat = (
-        args.get("jenis", ""),
-        args.get("status", "diajukan"),
-        args.get("predikat", ""),
-    )
-    return q.QueueFilters(
-        region_id=small_int(args.get("kecamatan", type=int)),
-        jenis=Jenis(jenis) if jenis in set(Jenis) else None,
-        status=ReportStatus(status) if status in set(q.QUEUE_STATUSES) else None,
-        predikat=Predikat(predikat) if predikat in set(Predikat) else None,
-        flag=args.get("flag", "") if args.get("flag") in q.FLAGS else "",
-        tahun=small_int(args.get("tahun", type=int)),
-        q=" ".join(args.get("q", "").split())[:100],
-        overdue=args.get("lama") == "1",
-        tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
-        resubmitted=args.get("ulang") == "1",
-        user_id=current_user.id,
-    )
-
-
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
-    filters = filters_from_args(request.args)
+    filters = q.filters_from(request.args, current_user.id)
     number = request.args.get("page", 1, type=int)
     page = q.queue_page(filters, min(number, MAX_ID), current_app.config["PER_PAGE"])
     return render_template(

@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sikomo.extensions import db
@@ -210,7 +210,10 @@ def _note_loaded(report: Report, context) -> None:
 
 @event.listens_for(Report, "refresh")
 def _note_refreshed(report: Report, context, attrs) -> None:
-    _index(context.session, report)
+    # an ORM UPDATE … WHERE refreshes the reports it matched in the session without a context
+    session = context.session if context is not None else object_session(report)
+    if session is not None:
+        _index(session, report)
 
 
 @event.listens_for(Session, "after_flush")

@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 import scoring
 from sikomo.extensions import db
 from sikomo.format import WIB, angka
-from sikomo.models import Jenis, Predikat, ReportStatus, Role
+from sikomo.models import Jenis, Predikat, Report, ReportStatus, Role
 from sikomo.review import operations as ops
 from sikomo.review import scores
 from sikomo.review.operations import live_result
@@ -277,3 +277,23 @@ def test_overdue_lists_the_diajukan_reports_waiting_longer_than_the_setting(
     assert "4 laporan." in body and "Terlambat ditinjau" in body and "Koperasi Aman" not in body
     waited = (datetime.now(WIB).date() - date(2026, 4, 2)).days  # Peringatan, in on 2 April
     assert f'menunggu <span class="days">{waited}</span> hari' in body
+
+
+def test_a_report_without_a_submission_time_waits_since_it_was_last_changed(queue):
+    """An old import left submitted_at empty: the queue's waiting time falls back to updated_at
+    (as the stored rows and the days shown do), so the overdue filter and the worklist agree."""
+    for report in queue.values():
+        report.submitted_at = datetime.now(UTC)
+    db.session.commit()
+    old = queue["Aman"]
+    db.session.execute(
+        update(Report).where(Report.id == old.id)
+        .values(submitted_at=None, updated_at=datetime.now(UTC) - timedelta(days=90))
+    )  # fmt: skip
+    db.session.commit()
+    db.session.expire_all()
+    assert names(build_queue(QueueFilters(overdue=True))) == ["Aman"]  # computed and joined
+    stored = db.session.scalars(scored_query(QueueFilters(overdue=True))).all()
+    assert stored == db.session.scalars(joined_query(QueueFilters(overdue=True))).all() == [old.id]
+    [row] = build_queue(QueueFilters(overdue=True))
+    assert row.waiting_days(datetime.now(WIB).date()) >= 89

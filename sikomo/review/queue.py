@@ -119,8 +119,7 @@ def queue_query(filters: QueueFilters) -> Select:
     if filters.q:
         query = query.where(Report.cooperative_id.in_(matching(filters.q)))
     if filters.overdue:
-        query = query.where(Report.status == ReportStatus.DIAJUKAN,
-                            Report.submitted_at < overdue_since())  # fmt: skip
+        query = query.where(Report.status == ReportStatus.DIAJUKAN, waited_since(overdue_since()))
     if (mine := assigned(Report.id, filters)) is not None:
         query = query.where(mine)
     if filters.resubmitted:
@@ -143,6 +142,14 @@ def matching(text: str) -> Select:
     with it; LIKE wildcards typed in it match themselves."""
     by_name, by_nik = contains(Cooperative.nama, text), starts_with(Cooperative.nik, text)
     return select(Cooperative.id).where(or_(by_name, by_nik))
+
+
+def waited_since(moment: datetime):
+    """The report has waited since before `moment`, by the stored rows' `waiting` (its submission,
+    else its last change): the submitted ones read the status and submission index alone."""
+    unsubmitted = Report.submitted_at.is_(None)
+    since = func.coalesce(Report.updated_at, Report.created_at) < moment
+    return or_(Report.submitted_at < moment, unsubmitted & since)
 
 
 def overdue_since() -> datetime:

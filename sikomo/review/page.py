@@ -55,7 +55,7 @@ def context(report: Report, result: scoring.Assessment | None, previous) -> dict
         "band_words": explain.band_words,
         "next_band_hint": explain.next_band_hint,
         "previous_indicators": {i["code"]: i for i in last_year.get("indicators", [])},
-        "questionnaire": questionnaire(report, result, open_conflicts),
+        "questionnaire": questionnaire(report, rs, open_conflicts),
         "conflicts": conflict_rows(report, open_conflicts),
         "missing": missing_rows(result, open_conflicts),
         "not_applicable": ans.not_applicable(report),
@@ -169,12 +169,14 @@ class Group:
     blank: int
 
 
-def questionnaire(report: Report, result, open_conflicts: dict) -> list[Group]:
-    """Items grouped by indicator with the pengurus's and the pengawas's answers and notes."""
-    try:
-        rs = scoring.ruleset_for(result.method, None) if result else ans.ruleset_of(report)
-    except scoring.ScoringError:
-        return []
+def questionnaire(report: Report, rs: scoring.Ruleset | None, open_conflicts: dict) -> list[Group]:
+    """Items grouped by indicator with the pengurus's and the pengawas's answers and notes.
+    `rs`: the result's ruleset; None (not scored, or refused) reads the report's own."""
+    if rs is None:
+        try:
+            rs = ans.ruleset_of(report)
+        except scoring.ScoringError:
+            return []
     given, corrected = ans.pengurus_answers(report), ans.pengawas_answers(report)
     notes = ans.correction_notes(report)
     groups = []

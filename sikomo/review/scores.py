@@ -276,7 +276,8 @@ def for_report(report: Report, store: bool) -> tuple[QueueRow, scoring.Assessmen
         if result is not None or stored.result is None:
             return row, result, row.error
     storable = hold([report.id]) if store else set()
-    (report_, previous, last_year), = with_context(load([report.id]))  # fmt: skip
+    fresh = load([report.id]) if store else [report]  # re-read only what will be stored
+    (report_, previous, last_year), = with_context(fresh)  # fmt: skip
     computed_row = computed(report_, previous, last_year, live=True)
     if store:
         write([computed_row] if report.id in storable else [])

@@ -83,24 +83,30 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from sikomo.accounts import bp as accounts_bp
     from sikomo.api import bp as api_bp
     from sikomo.assignments import bp as assignments_bp
     from sikomo.auth import bp as auth_bp
+    from sikomo.foureyes.views import bp as foureyes_bp
     from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
+    from sikomo.office import bp as office_bp
     from sikomo.public import bp as public_bp
     from sikomo.registry import bp as registry_bp
     from sikomo.reports import bp as reports_bp
-    from sikomo.review import bp as review_bp
+    from sikomo.review.views import bp as review_bp
     from sikomo.tokens import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(assignments_bp)
+    app.register_blueprint(foureyes_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(office_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)

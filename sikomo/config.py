@@ -21,6 +21,11 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
 
+# The site's public address (e.g. https://sikomo.mojokertokab.go.id): what a certificate's QR code
+# and verification link point at. Set it in production (FLASK_PUBLIC_URL); without it the
+# address the request came in on is printed.
+PUBLIC_URL = None
+
 PER_PAGE = 50
 API_RATE_LIMIT = "60 per minute"  # per API token, or per address without one
 CERTIFICATE_VALID_YEARS = (

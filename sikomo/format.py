@@ -1,6 +1,6 @@
 """Indonesian number and date formatting, registered as Jinja filters."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -56,8 +56,21 @@ def tanggal(value) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
-        value = value.date()
+        value = local(value).date()
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def local(moment: datetime) -> datetime:
+    """A stored moment on the district's clock (a naive one was stored in UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(WIB)
+
+
+def waktu(moment: datetime | None) -> str:
+    """A moment in WIB: '3 Desember 2026 13:05 WIB'."""
+    if moment is None:
+        return "–"
+    at = local(moment)
+    return f"{tanggal(at)} {at:%H:%M} WIB"
 
 
 def init_app(app) -> None:
@@ -66,5 +79,6 @@ def init_app(app) -> None:
         "rupiah": rupiah,
         "persen": persen,
         "tanggal": tanggal,
+        "waktu": waktu,
     }.items():
         app.add_template_filter(func, name)

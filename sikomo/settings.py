@@ -15,6 +15,12 @@ DEFAULTS: dict[str, Any] = {
     "berkualitas_criterion": "volume_usaha",
     # A diajukan report waiting longer than this many days is overdue in the review queue.
     "batas_tunggu_hari": 30,
+    # Four-eyes: an approval that overrides or changes the engine's result needs a second user.
+    "empat_mata": True,
+    # The letterhead of certificates and letters (blank: a generic one).
+    "kop_pemerintah": "",
+    "kop_dinas": "",
+    "kop_alamat": "",
 }
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import g
 from hypothesis import settings
 from sqlalchemy import text
 
@@ -187,6 +188,15 @@ def login_as(client, make_user, make_cooperative):
         return user
 
     return login
+
+
+def as_user(client, user):
+    """Log the test client in as `user`, also after another user's requests in the same test."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    g.pop("_login_user", None)  # the test app context outlives requests
+    return client
 
 
 # --- Review (pengawas) fixtures -------------------------------------------------------------

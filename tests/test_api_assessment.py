@@ -11,6 +11,7 @@ from sikomo.extensions import db
 from sikomo.models import Predikat, Role
 from sikomo.review import operations as ops
 from tests.conftest import all_answers
+from tests.decisions import decide
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
 RANGE = ("complete", "total_min", "total_max", "predikat_min", "predikat_max")
@@ -60,7 +61,7 @@ def test_an_adjusted_approval_of_a_provisional_result_carries_the_engines_range(
 ):
     report = make_submitted(answers={})
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
-    ops.decide(pengawas, report, decision)
+    decide(pengawas, report, decision)
     body = assessment_of(client, report)
     d, a = body["decision"], body["assessment"]
     assert d["predikat"] == "cukup_sehat" and d["engine_predikat"] is None

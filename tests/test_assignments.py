@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from sikomo.assignments import operations as ops
@@ -13,7 +12,6 @@ from sikomo.extensions import db
 from sikomo.models import Assignment, AuditEvent, Report, ReportScore, ReportStatus, Role
 from sikomo.reports import operations as reports
 from sikomo.review import scores, trail
-from sikomo.review.operations import audit_trail
 from sikomo.review.queue import (
     QUEUE_STATUSES,
     QueueFilters,
@@ -22,6 +20,8 @@ from sikomo.review.queue import (
     scored_query,
     worklist,
 )
+from sikomo.review.trail import events as audit_trail
+from tests.conftest import as_user
 
 
 @pytest.fixture
@@ -32,14 +32,6 @@ def people(make_user):
         "budi": make_user(Role.PENGAWAS, email="budi@contoh.test"),
         "lama": make_user(Role.PENGAWAS, email="lama@contoh.test", active=False),
     }
-
-
-def as_user(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    g.pop("_login_user", None)  # the test app context outlives requests
-    return client
 
 
 def post(client, report, pengawas) -> str:
@@ -159,7 +151,7 @@ def test_the_pengawas_home_is_their_worklist_and_each_count_is_its_queue(
     found = worklist(people["ani"].id)
     counts = {label: n for label, _args, n in found}
     assert counts == {"Tugas saya": 1, "Belum ditugaskan": 2, "Terlambat ditinjau": 1,
-                      "Diperbaiki dan diajukan lagi": 1}  # fmt: skip
+                      "Diperbaiki dan diajukan lagi": 1, "Menunggu persetujuan kedua": 0}  # fmt: skip
     as_user(client, people["ani"])
     home = client.get("/").get_data(as_text=True)
     assert "Pekerjaan saya" in home and "Terlambat ditinjau" in home
@@ -168,4 +160,4 @@ def test_the_pengawas_home_is_their_worklist_and_each_count_is_its_queue(
         assert f'href="{url}"' in home.replace("&amp;", "&"), label
         assert f"{count} laporan." in client.get(url).get_data(as_text=True), label
     dinas_home = as_user(client, people["dinas"]).get("/").get_data(as_text=True)
-    assert "Pekerjaan saya" not in dinas_home
+    assert "Pekerjaan saya" not in dinas_home and "Perlu tindakan Dinas" in dinas_home

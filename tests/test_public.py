@@ -7,6 +7,7 @@ import pytest
 from sikomo.extensions import db
 from sikomo.models import AssessmentStatus, Predikat, Role
 from sikomo.public.operations import check_certificate
+from tests.decisions import decide
 
 NIK = "3516000000000001"
 
@@ -140,7 +141,7 @@ def test_an_adjusted_provisional_result_names_the_engines_range_without_its_figu
     pengawas = make_user(Role.PENGAWAS, email="penilai@contoh.test")
     reason = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, reason)
-    row = ops.decide(pengawas, report, decision)
+    row = decide(pengawas, report, decision)
     page = client.get(f"/publik/koperasi/{NIK}").get_data(as_text=True)
     assert "Cukup Sehat" in page and reason in page
     assert (

@@ -128,7 +128,7 @@ def test_the_audit_trail_lists_one_line_per_item_changed_in_wib(login_as, make_s
     pengawas = login_as(Role.PENGAWAS)
     item = "tk.prinsip.sukarela.1"
     ops.correct_answers(pengawas, report, {item: False}, report.version_id, {item: "Notulen RAT"})
-    events = ops.audit_trail(report)
+    events = trail.events(report)
     steps = trail.trail(report, events)
     (step,) = [s for s in steps if s.what == "Jawaban kuesioner dikoreksi pengawas"]
     text = item_texts(report)[item]

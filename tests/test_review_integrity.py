@@ -11,6 +11,7 @@ from sikomo.reports import operations as reports
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from tests.conftest import all_answers
+from tests.decisions import decide
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
 ITEM = "tk.prinsip.sukarela.1"
@@ -34,7 +35,7 @@ def count(model, *where) -> int:
 
 
 def setujui(actor, report):
-    return ops.decide(actor, report, ops.Decision(ops.SETUJUI, report.version_id))
+    return decide(actor, report, ops.Decision(ops.SETUJUI, report.version_id))
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -178,7 +179,7 @@ def test_an_adjustment_of_a_provisional_result_is_capped_and_justified(
     report = provisional_cukup_sehat(make_submitted)
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, predikat, justification)
     with pytest.raises(ops.ReviewError, match=message):
-        ops.decide(pengawas, report, decision)
+        decide(pengawas, report, decision)
     db.session.rollback()
     assert count(Assessment) == 0 and report.status == ReportStatus.DIAJUKAN
 
@@ -189,7 +190,7 @@ def test_an_adjustment_within_the_range_stores_the_provisional_result(
 ):
     report = provisional_cukup_sehat(make_submitted)
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, predikat, JUSTIFICATION)
-    row = ops.decide(pengawas, report, decision)
+    row = decide(pengawas, report, decision)
     assert row.predikat == predikat and row.engine_predikat is None and row.total_score is None
     assert row.justification == JUSTIFICATION and row.result["provisional"] is True
     assert row.result["predikat_max"] == "cukup_sehat" and row.result["missing"]
@@ -198,7 +199,7 @@ def test_an_adjustment_within_the_range_stores_the_provisional_result(
 # --- corrections carried across versions -------------------------------------------------------
 def return_report(pengawas, report):
     note = "Mohon periksa kembali jawaban kuesioner."
-    ops.decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note=note))
+    decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note=note))
 
 
 def resubmit(actor, draft: Report) -> None:

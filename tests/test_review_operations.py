@@ -18,6 +18,8 @@ from sikomo.models import (
     Role,
 )
 from sikomo.review import operations as ops
+from sikomo.review import trail
+from tests.decisions import decide
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
 
@@ -37,7 +39,7 @@ def tk_items(report) -> list[str]:
 
 def test_approving_keeps_the_engines_predikat_and_numbers_a_certificate(pengawas, make_submitted):
     report = make_submitted()
-    row = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    row = decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     assert report.status == ReportStatus.DISETUJUI and report.approved_at is not None
     assert row.status == AssessmentStatus.APPROVED and row.decided_by_id == pengawas.id
     assert row.predikat == row.engine_predikat == Predikat.SEHAT
@@ -50,7 +52,7 @@ def test_approving_keeps_the_engines_predikat_and_numbers_a_certificate(pengawas
 def test_an_adjusted_approval_keeps_both_predikat_and_the_justification(pengawas, make_submitted):
     report = make_submitted()
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
-    row = ops.decide(pengawas, report, decision)
+    row = decide(pengawas, report, decision)
     assert row.predikat == Predikat.CUKUP_SEHAT and row.engine_predikat == Predikat.SEHAT
     assert row.justification == JUSTIFICATION
 
@@ -74,7 +76,7 @@ def test_a_decision_missing_its_text_is_refused_and_nothing_is_written(
     events = count(AuditEvent)
     decision = ops.Decision(kind, report.version_id, predikat, justification, note)
     with pytest.raises(ops.ReviewError, match=message):
-        ops.decide(pengawas, report, decision)
+        decide(pengawas, report, decision)
     db.session.rollback()
     assert report.status == ReportStatus.DIAJUKAN
     assert count(Assessment) == 0 and count(AuditEvent) == events
@@ -84,8 +86,7 @@ def test_returning_stores_the_note_for_the_pengurus(pengawas, make_submitted):
     report = make_submitted()
     note = "Lampiran berita acara RAT belum ditandatangani."
     assert (
-        ops.decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note=note))
-        is None
+        decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note=note)) is None
     )
     assert report.status == ReportStatus.DIKEMBALIKAN and report.review_note == note
     assert count(Assessment) == 0
@@ -116,7 +117,7 @@ def test_a_correction_keeps_both_answers_and_changes_the_score(pengawas, make_su
         "from_version": None,
         "pengurus_before": True,
     }
-    row = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    row = decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     assert row.predikat == Predikat.CUKUP_SEHAT
     assert row.result["koreksi_pengawas"][first] == {
         "pengurus": True,
@@ -163,11 +164,9 @@ def test_the_second_of_two_pengawas_gets_a_conflict_and_nothing_is_applied_twice
     report = make_submitted()
     other = make_user(Role.PENGAWAS, email="pengawas2@contoh.test")
     seen = report.version_id  # both opened the page at this version
-    ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, seen))
+    decide(pengawas, report, ops.Decision(ops.SETUJUI, seen))
     with pytest.raises(ops.ReviewConflict, match="telah diubah oleh pengguna lain"):
-        ops.decide(
-            other, report, ops.Decision(ops.KEMBALIKAN, seen, note="Mohon lengkapi lampiran.")
-        )
+        decide(other, report, ops.Decision(ops.KEMBALIKAN, seen, note="Mohon lengkapi lampiran."))
     with pytest.raises(ops.ReviewConflict):
         ops.correct_answers(other, report, {"tk.prinsip.sukarela.1": False}, seen)
     assert count(Assessment) == 1 and report.status == ReportStatus.DISETUJUI
@@ -180,7 +179,7 @@ def test_a_race_lost_at_commit_time_is_a_conflict_too(pengawas, make_submitted):
         other.execute(update(Report).where(Report.id == report.id).values(version_id=seen + 1))
         other.commit()
     with pytest.raises(ops.ReviewConflict):
-        ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, seen))
+        decide(pengawas, report, ops.Decision(ops.SETUJUI, seen))
     db.session.expire_all()
     assert count(Assessment) == 0 and count(AuditEvent) == 0
     assert db.session.get(Report, report.id).status == ReportStatus.DIAJUKAN
@@ -194,7 +193,7 @@ def test_only_a_submitted_report_can_be_decided(pengawas, make_submitted, status
     report.status = status
     db.session.commit()
     with pytest.raises(ops.ReviewError, match="tidak sedang diajukan"):
-        ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+        decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
 
 
 def test_a_cooperative_that_is_not_health_scored_is_approved_without_a_predikat(
@@ -205,13 +204,13 @@ def test_a_cooperative_that_is_not_health_scored_is_approved_without_a_predikat(
     report.status = ReportStatus.DIAJUKAN
     db.session.commit()
     with pytest.raises(ops.ReviewError, match="tidak dinilai kesehatannya"):
-        ops.decide(
+        decide(
             pengawas,
             report,
             ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.SEHAT, JUSTIFICATION),
         )
     db.session.rollback()
-    assert ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id)) is None
+    assert decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id)) is None
     assert report.status == ReportStatus.DISETUJUI and count(Assessment) == 0
 
 
@@ -223,26 +222,26 @@ def test_plain_approval_is_refused_when_the_engine_gives_no_predikat(
     db.session.commit()
     assert ops.live_result(report).predikat is None
     with pytest.raises(ops.ReviewError, match="gunakan Setujui dengan penyesuaian"):
-        ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+        decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     decision = ops.Decision(
         ops.SESUAIKAN, report.version_id, Predikat.DALAM_PENGAWASAN, JUSTIFICATION
     )
-    assert ops.decide(pengawas, report, decision).predikat == Predikat.DALAM_PENGAWASAN
+    assert decide(pengawas, report, decision).predikat == Predikat.DALAM_PENGAWASAN
 
 
 def test_every_state_change_of_a_review_has_an_audit_event(pengawas, make_submitted):
     report = make_submitted()
     changes = [
         lambda: ops.correct_answers(pengawas, report, {"tk.prinsip.sukarela.1": False}, report.version_id),
-        lambda: ops.decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note="Neraca tidak seimbang.")),
+        lambda: decide(pengawas, report, ops.Decision(ops.KEMBALIKAN, report.version_id, note="Neraca tidak seimbang.")),
         lambda: resubmit(report),
         lambda: ops.correct_answers(pengawas, report, {}, report.version_id),
-        lambda: ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id)),
+        lambda: decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id)),
     ]  # fmt: skip
     for change in changes:
         change()
-    trail = ops.audit_trail(report)
-    assert [e.action for e in trail] == [
+    events = trail.events(report)
+    assert [e.action for e in events] == [
         "review.answers",
         "review.return",
         "test.resubmit",
@@ -250,9 +249,9 @@ def test_every_state_change_of_a_review_has_an_audit_event(pengawas, make_submit
         "assessment.approve",
         "review.approve",
     ]
-    assert trail[1].before["status"] == "diajukan" and trail[1].after["status"] == "dikembalikan"
-    assert trail[-1].after["status"] == "disetujui" and trail[-1].after["certificate_number"]
-    assert trail[-2].after["predikat"] == "sehat" and trail[-2].object_type == "assessment"
+    assert events[1].before["status"] == "diajukan" and events[1].after["status"] == "dikembalikan"
+    assert events[-1].after["status"] == "disetujui" and events[-1].after["certificate_number"]
+    assert events[-2].after["predikat"] == "sehat" and events[-2].object_type == "assessment"
 
 
 def resubmit(report):

@@ -24,6 +24,7 @@ from sikomo.review.queue import (
 )
 from sikomo.review.values import PREDIKAT_RANK
 from sikomo.settings import set_setting
+from tests.decisions import decide
 
 
 def tata_kelola_no() -> dict[str, bool]:
@@ -231,7 +232,7 @@ def test_an_adjusted_approval_of_a_provisional_result_shows_the_engines_range(
     expected = engine_range(report)
     pengawas = login_as(Role.PENGAWAS)
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
-    ops.decide(pengawas, report, decision)
+    decide(pengawas, report, decision)
     row = build_queue(QueueFilters(status=ReportStatus.DISETUJUI))[0]
     assert row.predikat == "cukup_sehat" and row.engine.provisional
     assert row.risk == PREDIKAT_RANK[Predikat.CUKUP_SEHAT] + FLAGS["sementara"].weight

@@ -4,10 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from sikomo.extensions import db
+from sikomo.foureyes import operations as four_eyes
 from sikomo.models import Assessment, Predikat, ReportStatus, Role
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from tests.conftest import all_answers
+from tests.decisions import decide, second_pengawas
 from tests.rendered import rendered_context, review_page
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
@@ -100,7 +102,8 @@ def test_the_justification_is_shown_wherever_the_adjusted_predikat_is(
         "justification": JUSTIFICATION,
     }
     assert client.post(f"/penilaian/laporan/{report.id}/keputusan", data=data).status_code == 302
-    row = db.session.scalars(select(Assessment)).one()
+    db.session.refresh(report)
+    row = four_eyes.confirm(second_pengawas(), report, report.version_id)
     for url in (
         f"/penilaian/laporan/{report.id}",
         f"/penilaian/{row.id}/sertifikat",
@@ -125,7 +128,7 @@ def test_the_certificate_prints_everything_that_identifies_the_decision(
 ):
     coop = make_cooperative("KSP Sejahtera Mojosari", nik="3516000000000042", alamat="Jl. Raya 1")
     report = make_submitted(coop)
-    row = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+    row = decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     body = log_in(client, pengawas).get(f"/penilaian/{row.id}/sertifikat").get_data(as_text=True)
     for text in (
         "SURAT KETERANGAN KESEHATAN KOPERASI",
@@ -151,7 +154,7 @@ def test_a_pengurus_sees_the_certificate_of_its_own_cooperative_only(
     rows = {}
     for coop in (own, other):
         report = make_submitted(coop)
-        rows[coop.nama] = ops.decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
+        rows[coop.nama] = decide(pengawas, report, ops.Decision(ops.SETUJUI, report.version_id))
     log_in(client, make_user(Role.PENGURUS, cooperative=own))
     assert client.get(f"/penilaian/{rows['KSP Milik Sendiri'].id}/sertifikat").status_code == 200
     refused = client.get(f"/penilaian/{rows['KSP Tetangga'].id}/sertifikat")
@@ -167,7 +170,7 @@ def test_the_queue_page_lists_submitted_reports_with_badges(client, pengawas, ma
 def test_the_certificate_downloads_as_a_pdf(client, pengawas, make_submitted):
     report = make_submitted()
     decision = ops.Decision(ops.SESUAIKAN, report.version_id, Predikat.CUKUP_SEHAT, JUSTIFICATION)
-    row = ops.decide(pengawas, report, decision)
+    row = decide(pengawas, report, decision)
     response = log_in(client, pengawas).get(f"/penilaian/{row.id}/sertifikat.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
@@ -284,7 +287,7 @@ def test_a_conflict_is_shown_with_both_answers_the_note_and_two_buttons(
     del answers[ITEM]
     first = make_submitted(coop, answers=answers)
     ops.correct_answers(pengawas, first, {ITEM: False}, first.version_id, {ITEM: NOTE})
-    ops.decide(pengawas, first, ops.Decision(ops.KEMBALIKAN, first.version_id, note="Periksa." * 2))
+    decide(pengawas, first, ops.Decision(ops.KEMBALIKAN, first.version_id, note="Periksa." * 2))
     draft = reports.reopen(pengurus, first)
     reports.save_answers(pengurus, draft, {ITEM: True}, draft.version_id)
     draft.status = ReportStatus.DIAJUKAN

@@ -22,10 +22,12 @@ from sikomo.models import (
     Report,
     ReportStatus,
     Role,
+    Setting,
     User,
 )
 from sikomo.regions import load_regions
 from sikomo.review.operations import certificate_number
+from sikomo.settings import set_setting
 
 YEARS = (2023, 2024, 2025)
 SEED = 20251231
@@ -62,6 +64,17 @@ DEMO_USERS = (
     ("Pengawas Demo", "pengawas@sikomo.test", "pengawas-demo-123", Role.PENGAWAS),
     ("Pengurus Demo", "pengurus@sikomo.test", "pengurus-demo-123", Role.PENGURUS),
 )
+
+# Printed on the demo's certificates: a letterhead and the signers' NIP and jabatan (made up).
+DEMO_SIGNERS = {
+    "dinas@sikomo.test": ("197001011995031001", "Kepala Bidang Pengawasan Koperasi"),
+    "pengawas@sikomo.test": ("198503152010012003", "Pengawas Koperasi Ahli Muda"),
+}
+DEMO_LETTERHEAD = {
+    "kop_pemerintah": "Pemerintah Kabupaten Mojokerto",
+    "kop_dinas": "Dinas Koperasi dan Usaha Mikro",
+    "kop_alamat": "Jl. Contoh No. 1, Mojokerto 61300 · Telp. (0321) 000 000 (alamat demo)",
+}
 
 
 def seed_demo() -> dict:
@@ -208,7 +221,12 @@ def ensure_users() -> list[tuple[str, str, str]]:
     for name, email, password, role in DEMO_USERS:
         if find_user(email) is None:
             coop_id = pengurus_coop if role == Role.PENGURUS else None
-            create_user("seed-demo", name, email, password, role, coop_id)
+            user = create_user("seed-demo", name, email, password, role, coop_id)
+            user.nip, user.jabatan = DEMO_SIGNERS.get(email, (None, None))
+    for key, value in DEMO_LETTERHEAD.items():
+        if db.session.get(Setting, key) is None:
+            set_setting(key, value)
+    db.session.commit()
     return [(role.value, email, password) for _, email, password, role in DEMO_USERS]
 
 

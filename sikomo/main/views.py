@@ -7,7 +7,7 @@ from sikomo.extensions import db
 from sikomo.indicators.series import yearly_counts
 from sikomo.main import bp
 from sikomo.models import AuditEvent, Cooperative, Report, Role
-from sikomo.review.queue import worklist
+from sikomo.review.queue import DINAS_WORKLIST, worklist
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
 
@@ -17,7 +17,13 @@ from sikomo.status import reference_year
 def index():
     if current_user.role == Role.PENGURUS:
         return redirect(url_for("reports.dashboard"))
-    work = worklist(current_user.id) if current_user.role == Role.PENGAWAS else []
+    work = (
+        worklist(current_user.id)
+        if current_user.role == Role.PENGAWAS
+        else worklist(current_user.id, DINAS_WORKLIST)
+        if current_user.role == Role.DINAS
+        else []
+    )
     return render_template("main/index.html", summary=dashboard_summary(), worklist=work,
                            overdue_days=get_setting("batas_tunggu_hari"))  # fmt: skip
 

@@ -45,13 +45,17 @@ class Assessment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     justification: Mapped[str | None] = mapped_column(Text)
+    # Four-eyes: the second user who confirmed (or refused) the decision of `decided_by`.
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     # SKK/{year}/{id:05d}, given when a pengawas approves; printed on the certificate.
     certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     report: Mapped[Report] = relationship(back_populates="assessments")
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
 
 class IndicatorFact(db.Model):

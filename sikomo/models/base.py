@@ -99,6 +99,14 @@ class Predikat(enum.StrEnum):
 
 
 class AssessmentStatus(enum.StrEnum):
-    PROVISIONAL = "provisional"
+    PROVISIONAL = "provisional"  # the engine's reading, stored; nobody decided on it
     APPROVED = "approved"
     IMPORTED = "imported"
+    PENDING = "pending"  # a first decision waiting for a second user (four-eyes)
+    REJECTED = "rejected"  # a first decision the second user refused, or its author withdrew
+
+    @property
+    def label(self) -> str:
+        return {"provisional": "Hasil mesin", "approved": "Disetujui", "imported": "Diimpor",
+                "pending": "Menunggu persetujuan kedua", "rejected": "Tidak jadi disetujui",
+                }[self.value]  # fmt: skip

@@ -84,6 +84,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperative.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What a signed document prints under the name: the civil servant number and position.
+    nip: Mapped[str | None] = mapped_column(String(30))
+    jabatan: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     cooperative: Mapped[Cooperative | None] = relationship()

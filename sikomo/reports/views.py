@@ -10,7 +10,7 @@ from sikomo.assessments import is_health_scored, run_engine
 from sikomo.auth.access import STAFF, roles_required
 from sikomo.extensions import db
 from sikomo.format import angka
-from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus, Role
+from sikomo.models import Assessment, Report, ReportStatus, Role
 from sikomo.reports import bp, excel
 from sikomo.reports import operations as ops
 from sikomo.reports.forms import (
@@ -29,6 +29,7 @@ from sikomo.reports.sections import (
     section,
     sections_for,
 )
+from sikomo.review.operations import DECIDED
 from sikomo.review.values import engine_score, predikat_label
 
 ALL_ROLES = (Role.PENGURUS, *STAFF)
@@ -75,7 +76,7 @@ def dashboard():
     approved = db.session.scalars(
         db.select(Assessment)
         .join(Assessment.report)
-        .where(Report.cooperative_id == coop.id, Assessment.status != AssessmentStatus.PROVISIONAL)
+        .where(Report.cooperative_id == coop.id, Assessment.status.in_(DECIDED))
         .order_by(Report.tahun_buku.desc(), Assessment.id.desc())
     ).all()
     form = StartForm()

@@ -1,19 +1,32 @@
 """The health certificate (surat keterangan kesehatan koperasi) of an approved assessment."""
 
+import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import scoring
 from sikomo import format as fmt
-from sikomo.models import Assessment, AssessmentStatus
+from sikomo.models import Assessment, AssessmentStatus, User
+from sikomo.office.operations import Letterhead, letterhead
 from sikomo.review.values import EngineScore, predikat_label, stored_score
 
 PUBLIC_PATH = "publik/koperasi/"  # the public look-up page (sikomo/public/)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature block: what the signer did, then name, jabatan and NIP as printed."""
+
+    title: str  # "Ditetapkan oleh", "Diperiksa oleh", "Disetujui oleh"
+    name: str
+    jabatan: str
+    nip: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,17 @@ class Certificate:
     tanggal: date | None
     pengawas: str
     verification_url: str
+    kop: Letterhead
+    signers: tuple[Signer, ...]
+    penyetuju: str = ""  # four-eyes: the second user who confirmed the decision
+
+    @property
+    def qr_svg(self) -> str:
+        """The verification URL as an inline SVG QR code (empty without a URL)."""
+        if not self.verification_url:
+            return ""
+        qr = segno.make(self.verification_url, error="m")
+        return qr.svg_inline(scale=3, border=2, title="Kode QR verifikasi")
 
     @property
     def score_text(self) -> str:
@@ -67,10 +91,36 @@ def content(row: Assessment, url_root: str) -> Certificate:
         justification=row.justification or "",
         not_applicable=not_applicable(row.result),
         regulation=regulation(row.ruleset_id),
-        tanggal=row.decided_at.date() if row.decided_at else None,
+        tanggal=fmt.local(row.confirmed_at or row.decided_at).date() if row.decided_at else None,
         pengawas=row.decided_by.name if row.decided_by else "–",
         verification_url=verification_url(url_root, nik, row.certificate_number),
+        kop=letterhead(),
+        signers=signers(row),
+        penyetuju=(row.confirmed_by.name or row.confirmed_by.email) if row.confirmed_by else "",
     )
+
+
+def signers(row: Assessment) -> tuple[Signer, ...]:
+    """Who signs: the pengawas who decided, and under four-eyes the user who confirmed."""
+    if row.confirmed_by is None:
+        return (signer("Ditetapkan oleh", row.decided_by, "Pengawas Koperasi"),)
+    return (
+        signer("Diperiksa oleh", row.decided_by, "Pengawas Koperasi"),
+        signer("Disetujui oleh", row.confirmed_by, row.confirmed_by.role.label),
+    )
+
+
+def signer(title: str, user: User | None, default_jabatan: str) -> Signer:
+    if user is None:
+        return Signer(title, "–", default_jabatan, "")
+    return Signer(title, user.name or user.email, user.jabatan or default_jabatan, user.nip or "")
+
+
+def qr_png(url: str, scale: int = 6) -> bytes:
+    """The verification URL as a PNG QR code (the PDF prints it)."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()
 
 
 def not_applicable(result) -> tuple[tuple[str, str], ...]:
@@ -125,19 +175,16 @@ def latin1(text: str) -> str:
 def pdf(c: Certificate) -> bytes:
     """The same certificate as an A4 PDF (fpdf2, core fonts only)."""
     doc = FPDF(format="A4")
-    doc.set_margins(20, 20, 20)
+    doc.set_margins(20, 15, 20)
     doc.add_page()
-    doc.set_font("Helvetica", size=10)
+    pdf_letterhead(doc, c.kop)
+    doc.set_font("Helvetica", "B", 14)
     doc.cell(
-        0, 6, "PEMERINTAH DAERAH - DINAS KOPERASI", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    doc.set_font("Helvetica", "B", 15)
-    doc.cell(
-        0, 10, "SURAT KETERANGAN KESEHATAN KOPERASI", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, 9, "SURAT KETERANGAN KESEHATAN KOPERASI", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     doc.set_font("Helvetica", size=11)
-    doc.cell(0, 7, latin1(f"Nomor: {c.number}"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.ln(6)
+    doc.cell(0, 6, latin1(f"Nomor: {c.number}"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(5)
     doc.multi_cell(
         0,
         6,
@@ -151,17 +198,57 @@ def pdf(c: Certificate) -> bytes:
         doc.cell(45, 7, latin1(label))
         doc.set_font("Helvetica", "B" if label == "Predikat" else "", 11)
         doc.multi_cell(0, 7, latin1(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.ln(14)
-    doc.set_font("Helvetica", size=11)
-    tanggal = fmt.tanggal(c.tanggal)
-    for line in (f"Ditetapkan pada {tanggal}", "Pengawas Koperasi,", "", "", c.pengawas):
-        doc.cell(0, 7, latin1(line), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(8)
+    pdf_signatures(doc, c)
     if c.verification_url:
-        doc.ln(12)
+        doc.ln(6)
+        top = doc.get_y()
+        doc.image(io.BytesIO(qr_png(c.verification_url)), x=doc.l_margin, y=top, w=28, h=28)
+        doc.set_xy(doc.l_margin + 32, top + 6)
         doc.set_font("Helvetica", size=9)
-        text = f"Keaslian surat ini dapat diperiksa di {c.verification_url}"
+        text = f"Pindai kode QR atau buka {c.verification_url} untuk memeriksa keaslian surat ini."
         doc.multi_cell(0, 5, latin1(text), align="L")
     return bytes(doc.output())
+
+
+def pdf_letterhead(doc: FPDF, kop: Letterhead) -> None:
+    """Logo at the left, the government, the dinas and its address centred, a double rule."""
+    top = doc.get_y()
+    if kop.logo:
+        doc.image(io.BytesIO(kop.logo), x=doc.l_margin, y=top, h=24, keep_aspect_ratio=True)
+    doc.set_font("Helvetica", "B", 12)
+    doc.cell(0, 6, latin1(kop.pemerintah.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_font("Helvetica", "B", 14)
+    doc.multi_cell(0, 7, latin1(kop.dinas.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_font("Helvetica", size=9)
+    for line in kop.alamat.splitlines():
+        doc.cell(0, 5, latin1(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    bottom = max(doc.get_y(), top + 25 if kop.logo else 0) + 2
+    doc.set_line_width(0.8)
+    doc.line(doc.l_margin, bottom, doc.w - doc.r_margin, bottom)
+    doc.set_line_width(0.2)
+    doc.line(doc.l_margin, bottom + 1.2, doc.w - doc.r_margin, bottom + 1.2)
+    doc.set_y(bottom + 6)
+
+
+def pdf_signatures(doc: FPDF, c: Certificate) -> None:
+    """One block at the right, or two side by side (four-eyes), each with room to sign."""
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 6, latin1(f"Ditetapkan pada {fmt.tanggal(c.tanggal)}"), align="R",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+    width = (doc.w - doc.l_margin - doc.r_margin) / 2
+    top = doc.get_y() + 2
+    for index, s in enumerate(c.signers):
+        column = index if len(c.signers) > 1 else 1  # a single signer signs at the right
+        x = doc.l_margin + column * width
+        lines = [(s.title + ",", ""), (s.jabatan, ""), ("", ""), ("", ""), (s.name, "BU")]
+        lines.append((f"NIP. {s.nip}" if s.nip else "", ""))
+        doc.set_xy(x, top)
+        for text, style in lines:
+            doc.set_font("Helvetica", style, 11)
+            doc.set_x(x)
+            doc.cell(width, 6, latin1(text), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    doc.set_xy(doc.l_margin, top + 6 * 6)
 
 
 def rows(c: Certificate) -> list[tuple[str, str]]:

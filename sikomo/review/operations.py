@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
@@ -22,10 +22,10 @@ from sikomo import audit
 from sikomo.assessments import LOOK_UP, is_health_scored, new_assessment, run_engine
 from sikomo.extensions import db
 from sikomo.format import angka
+from sikomo.foureyes import rules as four_eyes
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
-    AuditEvent,
     Predikat,
     Report,
     ReportStatus,
@@ -41,7 +41,7 @@ from sikomo.review.answers import (
     ruleset_of,
     scored_confirmations,
 )
-from sikomo.review.values import engine_score, is_worse, predikat_label
+from sikomo.review.values import is_worse, predikat_label, provisional_refusal
 
 CONFLICT_MESSAGE = (
     "Laporan ini telah diubah oleh pengguna lain sejak halaman ini dibuka. Tidak ada yang "
@@ -51,7 +51,12 @@ MIN_JUSTIFICATION = 20
 MIN_NOTE = 10
 MAX_TEXT = 500  # a correction note or a tidak-berlaku reason
 SETUJUI, SESUAIKAN, KEMBALIKAN = "setujui", "sesuaikan", "kembalikan"
+DECISION_WORDS = {SETUJUI: "Setujui", SESUAIKAN: "Setujui dengan penyesuaian"}
 DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
+PENDING_MESSAGE = (
+    "Keputusan pertama menunggu persetujuan kedua; laporan tidak dapat diubah sampai keputusan "
+    "itu dikonfirmasi, ditolak, atau ditarik."
+)
 
 
 class ReviewError(ValueError):
@@ -116,6 +121,13 @@ def check_version(report: Report, version_id: int | None) -> None:
 def check_reviewable(report: Report) -> None:
     if report.status != ReportStatus.DIAJUKAN:
         raise ReviewError("Laporan ini tidak sedang diajukan untuk dinilai.")
+    if pending_assessment(report) is not None:
+        raise ReviewError(PENDING_MESSAGE)
+
+
+def pending_assessment(report: Report) -> Assessment | None:
+    """A first decision waiting for a second user's confirmation (four-eyes), if any."""
+    return next((a for a in report.assessments if a.status == AssessmentStatus.PENDING), None)
 
 
 @contextmanager
@@ -220,6 +232,8 @@ def decide(actor, report: Report, decision: Decision) -> Assessment | None:
         return None
     if decision.kind in (SETUJUI, SESUAIKAN):
         with stale_is_conflict():
+            if is_health_scored(report.cooperative) and four_eyes.required(report, decision.kind):
+                return hold(actor, report, decision)  # sikomo/foureyes/ settles it
             return approve(actor, report, decision)
     raise ReviewError("Keputusan tidak dikenal.")
 
@@ -249,6 +263,28 @@ def approve(actor, report: Report, decision: Decision) -> Assessment | None:
         if is_health_scored(report.cooperative)
         else refuse_adjustment(decision)
     )
+    action = "review.approve_adjusted" if decision.kind == SESUAIKAN else "review.approve"
+    finalize(actor, report, row, now, action)
+    return row
+
+
+def hold(actor, report: Report, decision: Decision) -> Assessment:
+    """The decision as a PENDING assessment for a second user; the report stays diajukan."""
+    now = datetime.now(UTC)
+    row = approved_assessment(actor, report, decision, now, AssessmentStatus.PENDING)
+    report.updated_at = now  # bumps version_id: a page drawn before now conflicts
+    db.session.flush()
+    after = {"keputusan": DECISION_WORDS[decision.kind], **assessment_summary(row)}
+    audit.record(actor, "review.approve_first", report, {"status": report.status}, after)
+    commit_or_conflict()
+    return row
+
+
+def finalize(
+    actor, report: Report, row: Assessment | None, now: datetime, action: str, **extra: Any
+) -> None:
+    """Approve the report with its assessment (numbered now), audit both and commit; `extra`
+    joins the report event's after (four-eyes names both users there)."""
     before = {"status": report.status, "approved_at": report.approved_at}
     report.status = ReportStatus.DISETUJUI
     report.approved_at = now
@@ -258,10 +294,8 @@ def approve(actor, report: Report, decision: Decision) -> Assessment | None:
         row.certificate_number = certificate_number(row, now)
         after |= assessment_summary(row)
         audit.record(actor, "assessment.approve", row, None, audit.snapshot(row, ("result",)))
-    action = "review.approve_adjusted" if decision.kind == SESUAIKAN else "review.approve"
-    audit.record(actor, action, report, before, after)
+    audit.record(actor, action, report, before, after | extra)
     commit_or_conflict()
-    return row
 
 
 def refuse_adjustment(decision: Decision) -> None:
@@ -271,14 +305,21 @@ def refuse_adjustment(decision: Decision) -> None:
         )
 
 
-def approved_assessment(actor, report: Report, decision: Decision, now: datetime) -> Assessment:
+def approved_assessment(
+    actor,
+    report: Report,
+    decision: Decision,
+    now: datetime,
+    status: AssessmentStatus = AssessmentStatus.APPROVED,
+) -> Assessment:
+    """The decided assessment of the live result (PENDING while it waits for a second user)."""
     try:
         result = live_result(report)
     except scoring.ScoringError as exc:
         raise ReviewError(f"Laporan tidak dapat dinilai: {exc}") from exc
     assert result is not None  # a health-scored cooperative
     predikat, justification = chosen_predikat(decision, result, len(conflicts(report)))
-    row = new_assessment(report, result, AssessmentStatus.APPROVED)
+    row = new_assessment(report, result, status)
     db.session.add(row)
     row.result = row.result | {"koreksi_pengawas": correction_record(report)}
     row.predikat = predikat
@@ -323,21 +364,6 @@ def check_ceiling(predikat: Predikat, result: scoring.Assessment) -> None:
         )
 
 
-def provisional_refusal(result: scoring.Assessment, open_conflicts: int = 0, shown: int = 3) -> str:
-    """Why plain Setujui is refused, naming briefly what is missing and the three ways on."""
-    names = [f"{m['name']} ({m['reason']})" for m in result.missing[:shown]]
-    more = len(result.missing) - shown
-    listed = "; ".join(names) + (f"; dan {more} indikator lainnya" if more > 0 else "")
-    listed = listed or "tidak ada indikator yang dapat dinilai"
-    range_text = engine_score(result).range_text()
-    clash = f" {open_conflicts} konflik jawaban belum diselesaikan." if open_conflicts else ""
-    return (
-        f"Setujui ditolak: hasil penilaian masih {range_text}.{clash} "
-        f"Belum lengkap: {listed}. Lengkapi lewat koreksi jawaban, tetapkan indikator tidak "
-        "berlaku dengan alasan, selesaikan konflik, atau gunakan Setujui dengan penyesuaian."
-    )
-
-
 def assessment_summary(row: Assessment) -> dict[str, Any]:
     return {
         "assessment_id": row.id,
@@ -347,17 +373,6 @@ def assessment_summary(row: Assessment) -> dict[str, Any]:
         "justification": row.justification,
         "certificate_number": row.certificate_number,
     }
-
-
-def audit_trail(report: Report) -> list[AuditEvent]:
-    """Every audit event about the report and its assessments, oldest first."""
-    assessment_ids = [str(a.id) for a in report.assessments]
-    about_report = (AuditEvent.object_type == "report") & (AuditEvent.object_id == str(report.id))
-    about_assessments = (AuditEvent.object_type == "assessment") & AuditEvent.object_id.in_(
-        assessment_ids
-    )
-    query = select(AuditEvent).where(or_(about_report, about_assessments))
-    return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def decided_assessment(report: Report) -> Assessment | None:

@@ -13,6 +13,8 @@ from sikomo.assignments.operations import assignees
 from sikomo.extensions import db
 from sikomo.matching import contains, starts_with
 from sikomo.models import (
+    Assessment,
+    AssessmentStatus,
     Assignment,
     Cooperative,
     Jenis,
@@ -43,6 +45,7 @@ class QueueFilters:
     overdue: bool = False  # diajukan and waiting longer than the batas_tunggu_hari setting
     tugas: str = ""  # "saya": assigned to `user_id`; "belum": assigned to nobody
     resubmitted: bool = False  # a later version: corrected after a return (or an approval)
+    held: bool = False  # a first decision waits for a second user's confirmation (four-eyes)
     user_id: int | None = None
 
 
@@ -54,6 +57,7 @@ class Page:
     total: int
     computing: int = 0  # stale rows left to the background: their risk order is not known yet
     assignees: dict[int, User] = field(default_factory=dict)  # report id: its pengawas
+    held: dict[int, int] = field(default_factory=dict)  # report id: who decided, held (four-eyes)
 
     @property
     def pages(self) -> int:
@@ -100,6 +104,7 @@ def filters_from(args: MultiDict, user_id: int) -> QueueFilters:
         overdue=args.get("lama") == "1",
         tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
         resubmitted=args.get("ulang") == "1",
+        held=args.get("kedua") == "1",
         user_id=user_id,
     )
 
@@ -124,7 +129,22 @@ def queue_query(filters: QueueFilters) -> Select:
         query = query.where(mine)
     if filters.resubmitted:
         query = query.where(Report.version > 1)
+    if filters.held:
+        query = query.where(Report.id.in_(held_ids()))
     return query
+
+
+def held_ids() -> Select:
+    """The reports with a decision held for a second user (few: read from the status index)."""
+    return select(Assessment.report_id).where(Assessment.status == AssessmentStatus.PENDING)
+
+
+def held_by(report_ids: list[int]) -> dict[int, int]:
+    """Who made each of these reports' held decision, in one query (a queue page)."""
+    if not report_ids:
+        return {}
+    query = held_ids().add_columns(Assessment.decided_by_id)
+    return dict(db.session.execute(query.where(Assessment.report_id.in_(report_ids))).all())
 
 
 def assigned(report_id, filters: QueueFilters):
@@ -177,6 +197,8 @@ def scored_query(filters: QueueFilters) -> Select:
         query = query.where(mine)
     if filters.resubmitted:
         query = query.where(ReportScore.report_id.in_(select(Report.id).where(Report.version > 1)))
+    if filters.held:
+        query = query.where(ReportScore.report_id.in_(held_ids()))
     return by_risk(query, filters)
 
 
@@ -223,7 +245,8 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
-    return Page(rows, page, per_page, total, computing, assignees([r.report.id for r in rows]))
+    ids = [r.report.id for r in rows]
+    return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids))
 
 
 WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that lists it
@@ -231,13 +254,18 @@ WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that 
     "Belum ditugaskan": {"tugas": "belum"},
     "Terlambat ditinjau": {"lama": "1"},
     "Diperbaiki dan diajukan lagi": {"ulang": "1"},
+    "Menunggu persetujuan kedua": {"kedua": "1"},
+}
+DINAS_WORKLIST = {  # the Dinas confirms held decisions and assigns what nobody has taken
+    label: WORKLIST[label]
+    for label in ("Menunggu persetujuan kedua", "Belum ditugaskan", "Terlambat ditinjau")
 }
 
 
-def worklist(user_id: int) -> list[tuple[str, dict[str, str], int]]:
-    """(label, queue URL arguments, number of diajukan reports) of each WORKLIST bucket."""
+def worklist(user_id: int, buckets=WORKLIST) -> list[tuple[str, dict[str, str], int]]:
+    """(label, queue URL arguments, number of diajukan reports) of each bucket."""
     counted = []
-    for label, args in WORKLIST.items():
+    for label, args in buckets.items():
         filters = filters_from(MultiDict(args), user_id)
         query = queue_query(filters).with_only_columns(Report.id)
         counted.append(

@@ -3,14 +3,16 @@ each change as label: before → after — one line per questionnaire item chang
 whole questionnaire as JSON."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import or_, select
 
 import scoring
 from scoring.schema import KUESIONER, fields
 from sikomo.extensions import db
-from sikomo.format import WIB, angka, rupiah, tanggal
-from sikomo.models import AuditEvent, Report, ReportStatus, User
+from sikomo.format import angka, rupiah, waktu
+from sikomo.models import AssessmentStatus, AuditEvent, Report, ReportStatus, User
 from sikomo.review.answers import item_texts, ruleset_of
 from sikomo.review.values import predikat_label
 
@@ -34,6 +36,10 @@ ACTIONS = {
     "assessment.import": "Penilaian diimpor",
     "assessment.rescore": "Dinilai ulang dengan aturan baru",
     "review.assign": "Penugasan pengawas",
+    "review.approve_first": "Diputuskan, menunggu persetujuan kedua",
+    "review.confirm": "Persetujuan kedua: dikonfirmasi dan disetujui",
+    "review.reject_first": "Persetujuan kedua: ditolak",
+    "review.withdraw_first": "Keputusan pertama ditarik",
 }
 LABELS = {
     "status": "Status", "review_note": "Catatan pengembalian", "approved_at": "Waktu disetujui",
@@ -45,7 +51,10 @@ LABELS = {
     "keputusan": "Keputusan", "pengurus": "Jawaban pengurus", "pengawas": "Jawaban pengawas",
     "catatan": "Catatan koreksi", "butir": "Butir", "_peringatan": "Penjelasan peringatan mutu",
     "note": "Catatan", "pengurus_before": "Jawaban pengurus saat dikoreksi",
-    "ditugaskan": "Pengawas yang ditugaskan",
+    "ditugaskan": "Pengawas yang ditugaskan", "diputuskan_oleh": "Diputuskan oleh",
+    "dikonfirmasi_oleh": "Dikonfirmasi oleh", "alasan_penolakan": "Alasan penolakan",
+    "decided_by_id": "Diputuskan oleh", "confirmed_by_id": "Dikonfirmasi oleh",
+    "decided_at": "Waktu diputuskan", "confirmed_at": "Waktu dikonfirmasi",
 }  # fmt: skip
 NESTED = {  # dicts keyed by item or indicator code: one change per entry
     KUESIONER: "Jawaban pengurus", "answers_pengawas": "Koreksi pengawas",
@@ -80,9 +89,19 @@ def trail(report: Report, events: list[AuditEvent]) -> list[Step]:
     ]  # fmt: skip
 
 
+def events(report: Report) -> list[AuditEvent]:
+    """Every audit event about the report and its assessments, oldest first."""
+    assessment_ids = [str(a.id) for a in report.assessments]
+    about_report = (AuditEvent.object_type == "report") & (AuditEvent.object_id == str(report.id))
+    about_assessments = (AuditEvent.object_type == "assessment") & AuditEvent.object_id.in_(
+        assessment_ids
+    )
+    query = select(AuditEvent).where(or_(about_report, about_assessments))
+    return list(db.session.scalars(query.order_by(AuditEvent.id)))
+
+
 def when(moment: datetime) -> str:
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(WIB)  # stored UTC
-    return f"{tanggal(local)} {local:%H:%M} WIB"
+    return waktu(moment)
 
 
 def _names(ids: set[int]) -> dict[int, str]:
@@ -176,10 +195,13 @@ class _Words:
 
 
 def _status(value: str) -> str:
-    try:
-        return ReportStatus(value).label
-    except ValueError:
-        return value
+    """A report's status, or an assessment's (its snapshot in assessment.approve)."""
+    for kind in (ReportStatus, AssessmentStatus):
+        try:
+            return kind(value).label
+        except ValueError:
+            continue
+    return value
 
 
 def _order(key: str) -> tuple[int, str]:

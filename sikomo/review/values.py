@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import scoring
 from sikomo.format import angka
 from sikomo.models import Predikat
 
@@ -186,3 +187,18 @@ def stored_score(row, result=None) -> EngineScore:
         code = predikat_code(row.engine_predikat or row.predikat)
         return EngineScore(True, total, code, total, total, code, code)
     return engine_score(result)
+
+
+def provisional_refusal(result: scoring.Assessment, open_conflicts: int = 0, shown: int = 3) -> str:
+    """Why plain Setujui is refused, naming briefly what is missing and the three ways on."""
+    names = [f"{m['name']} ({m['reason']})" for m in result.missing[:shown]]
+    more = len(result.missing) - shown
+    listed = "; ".join(names) + (f"; dan {more} indikator lainnya" if more > 0 else "")
+    listed = listed or "tidak ada indikator yang dapat dinilai"
+    range_text = engine_score(result).range_text()
+    clash = f" {open_conflicts} konflik jawaban belum diselesaikan." if open_conflicts else ""
+    return (
+        f"Setujui ditolak: hasil penilaian masih {range_text}.{clash} "
+        f"Belum lengkap: {listed}. Lengkapi lewat koreksi jawaban, tetapkan indikator tidak "
+        "berlaku dengan alasan, selesaikan konflik, atau gunakan Setujui dengan penyesuaian."
+    )

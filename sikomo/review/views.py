@@ -10,6 +10,8 @@ from sikomo.assignments import operations as assignments
 from sikomo.auth.access import MANAGERS, STAFF, can_see_cooperative, roles_required
 from sikomo.extensions import db
 from sikomo.format import WIB
+from sikomo.foureyes import operations as four_eyes
+from sikomo.foureyes.forms import SecondForm
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -78,6 +80,7 @@ def render_review(report: Report, status: int = 200, **forms):
     # the stored row when current; a GET stores what it computed (a failed POST never does)
     row, result, error = scores.for_report(report, store=request.method == "GET")
     previous = ops.previous_assessment(report)
+    held = four_eyes.pending(report)
     context = {
         "report": report,
         "coop": report.cooperative,
@@ -85,11 +88,16 @@ def render_review(report: Report, status: int = 200, **forms):
         "error": error,
         "previous": previous,
         "decided": ops.decided_assessment(report),
-        "trail": trail.trail(report, ops.audit_trail(report)),
+        "trail": trail.trail(report, trail.events(report)),
         "decision_form": forms.get("decision_form") or DecisionForm(version_id=report.version_id),
         "answers_form": forms.get("answers_form") or AnswersForm(version_id=report.version_id),
         "na_form": forms.get("na_form"),
-        "can_decide": current_user.role == Role.PENGAWAS and report.status == ReportStatus.DIAJUKAN,
+        "can_decide": current_user.role == Role.PENGAWAS
+        and report.status == ReportStatus.DIAJUKAN
+        and held is None,
+        "held": held,
+        "can_settle": held is not None and four_eyes.may_settle(current_user, held),
+        "second_form": forms.get("second_form") or SecondForm(version_id=report.version_id),
         "flags": row.flags,
         "report_sections": sections_for(report, is_health_scored(report.cooperative)),
         "assignee": assignments.assignee(report),
@@ -236,6 +244,11 @@ def decision_message(kind: str, assessment: Assessment | None) -> str:
         return "Laporan dikembalikan ke pengurus dengan catatan."
     if assessment is None:
         return "Laporan disetujui."
+    if assessment.status == AssessmentStatus.PENDING:
+        return (
+            "Keputusan tersimpan dan menunggu persetujuan kedua oleh pengawas lain atau Dinas "
+            "sebelum berlaku."
+        )
     return f"Laporan disetujui dengan predikat {predikat_label(assessment.predikat)}."
 
 
@@ -251,17 +264,23 @@ def certificate_or_404(assessment_id: int) -> Assessment:
     return row
 
 
+def site_root() -> str:
+    """Where the public verifies a certificate: the configured PUBLIC_URL, never a Host header
+    a request made up (the request's own root only where none is configured)."""
+    return current_app.config.get("PUBLIC_URL") or request.url_root
+
+
 @bp.route("/<int:assessment_id>/sertifikat")
 @roles_required(*Role)
 def certificate_page(assessment_id):
     row = certificate_or_404(assessment_id)
-    return render_template("review/certificate.html", c=certificate.content(row, request.url_root))
+    return render_template("review/certificate.html", c=certificate.content(row, site_root()))
 
 
 @bp.route("/<int:assessment_id>/sertifikat.pdf")
 @roles_required(*Role)
 def certificate_pdf(assessment_id):
-    c = certificate.content(certificate_or_404(assessment_id), request.url_root)
+    c = certificate.content(certificate_or_404(assessment_id), site_root())
     name = c.number.replace("/", "-")
     headers = {"Content-Disposition": f"attachment; filename={name}.pdf"}
     return Response(certificate.pdf(c), mimetype="application/pdf", headers=headers)

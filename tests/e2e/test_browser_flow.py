@@ -1,4 +1,5 @@
-"""End to end in a real browser: a pengurus submits, a pengawas approves, the Dinas counts it.
+"""End to end in a real browser: a pengurus submits, a pengawas approves, the Dinas confirms the
+approval (four-eyes: the pengawas corrected an answer) and counts it.
 
 Playwright drives Debian's Chromium (headless, --no-sandbox) against the app served on
 127.0.0.1 from a thread, with CSRF on as in production. Skipped when Chromium or Playwright
@@ -132,7 +133,22 @@ def pengawas_approves_with_an_adjusted_answer(page, base: str) -> None:
     assert page.locator("text=1 dikoreksi").first.is_visible()
     page.check("input[name=keputusan][value=setujui]")
     page.click("text=Simpan keputusan")
-    assert page.locator(".flash-success").is_visible()
+    assert page.locator(".flash-success", has_text="menunggu persetujuan kedua").is_visible()
+    page.click("text=KSP Sejahtera E2E")  # the queue marks it; its own page cannot confirm it
+    assert page.locator("#persetujuan-kedua", has_text="Menunggu persetujuan kedua").is_visible()
+    assert page.locator("button:text-is('Konfirmasi keputusan')").count() == 0
+    log_out(page)
+
+
+def dinas_confirms_the_decision(page, base: str) -> None:
+    log_in(page, base, Role.DINAS)
+    page.click("text=Menunggu persetujuan kedua")  # the Dinas's home lists what waits for it
+    page.click("text=KSP Sejahtera E2E")
+    page.click("button:text-is('Konfirmasi keputusan')")
+    assert page.locator(".flash-success", has_text="Keputusan dikonfirmasi").is_visible()
+    page.click("text=Surat keterangan")
+    assert page.locator(".signature", has_text="pengawas e2e").is_visible()
+    assert page.locator(".signature", has_text="dinas e2e").is_visible()
     log_out(page)
 
 
@@ -150,6 +166,7 @@ def test_a_report_goes_from_pengurus_to_pengawas_to_the_dinas_indicators(live_ap
     app, base = live_app
     pengurus_submits(page, base)
     pengawas_approves_with_an_adjusted_answer(page, base)
+    dinas_confirms_the_decision(page, base)
     dinas_sees_it_counted(page, base)
     with app.app_context():
         report = db.session.scalar(db.select(Report).where(Report.tahun_buku == 2025))
@@ -158,6 +175,8 @@ def test_a_report_goes_from_pengurus_to_pengawas_to_the_dinas_indicators(live_ap
             db.select(Assessment).where(Assessment.report_id == report.id)
         )
         assert assessment.status == AssessmentStatus.APPROVED
+        assert assessment.decided_by.role == Role.PENGAWAS
+        assert assessment.confirmed_by.role == Role.DINAS
         assert (
             report.data["kuesioner"]["tk.prinsip.sukarela.1"] is True
         )  # the pengurus's answer kept

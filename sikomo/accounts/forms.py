@@ -1,0 +1,33 @@
+import re
+
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from sikomo.forms import Form
+
+NIP = re.compile(r"\d{18}")  # a civil servant's NIP: 18 digits
+
+
+class ProfileForm(Form):
+    name = StringField(
+        "Nama lengkap (dengan gelar)",
+        validators=[DataRequired("Nama wajib diisi."), Length(max=200)],
+    )
+    nip = StringField("NIP", description="18 angka; spasi boleh. Kosongkan bila bukan ASN.")
+    jabatan = StringField(
+        "Jabatan", validators=[Length(max=200)],
+        description="Dicetak di bawah tanda tangan, mis. Pengawas Koperasi Ahli Muda",
+    )  # fmt: skip
+
+    def validate_nip(self, field):
+        digits = "".join((field.data or "").split())
+        if digits and not NIP.fullmatch(digits):
+            raise ValidationError("NIP terdiri atas 18 angka.")
+        field.data = digits
+
+    def values(self) -> dict[str, str | None]:
+        return {
+            "name": " ".join(self.name.data.split()),
+            "nip": self.nip.data or None,
+            "jabatan": " ".join((self.jabatan.data or "").split()) or None,
+        }

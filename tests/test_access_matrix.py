@@ -64,6 +64,13 @@ MATRIX = [
     ("GET", "/penilaian/laporan/999999",  302, 403, 404, 404, 404),
     ("POST", "/penilaian/laporan/{report}/jawaban", 302, 403, 400, 403, 403),  # empty body
     ("POST", "/penilaian/laporan/{report}/keputusan", 302, 403, 422, 403, 403),  # empty body
+    ("POST", "/penilaian/laporan/{report}/persetujuan-kedua", 302, 403, 400, 400, 403),  # empty
+    ("POST", "/penilaian/laporan/999999/persetujuan-kedua", 302, 403, 404, 404, 403),
+    ("GET", "/pengaturan/",               302, 403, 403, 200, 200),
+    ("POST", "/pengaturan/",              302, 403, 403, 422, 422),  # empty body: form errors
+    ("GET", "/pengaturan/logo.png",       404, 404, 404, 404, 404),  # public; none uploaded
+    ("GET", "/akun/profil",               302, 200, 200, 200, 200),
+    ("POST", "/akun/profil",              302, 422, 422, 422, 422),  # empty body: name required
     ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),
     ("GET", "/penilaian/{own_certificate}/sertifikat", 302, 200, 200, 200, 200),
     ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),

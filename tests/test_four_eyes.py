@@ -224,8 +224,17 @@ def test_confirming_over_http_refuses_the_author_and_accepts_the_dinas(
     assert row.status == AssessmentStatus.APPROVED and row.confirmed_by_id == people["dinas"].id
     page = client.get(f"/penilaian/{row.id}/sertifikat").get_data(as_text=True)
     assert "Ibu Pertama" in page and "Ibu Dinas" in page
-    steps = [s.what for s in trail.trail(report, trail.events(report))]
-    assert "Persetujuan kedua: dikonfirmasi dan disetujui" in steps
+    steps = trail.trail(report, trail.events(report))
+    assert "Persetujuan kedua: dikonfirmasi dan disetujui" in [s.what for s in steps]
+    shown = [(c.label, c.after) for s in steps for c in s.changes]
+    assert ("Dikonfirmasi oleh", "Ibu Dinas") in shown and (
+        "Diputuskan oleh",
+        "Ibu Pertama",
+    ) in shown
+    assert ("Skor", "92,19") in shown and ("Status", "Disetujui") in shown
+    labels = {label for label, _ in shown}
+    assert not labels & {"Report id", "Method", "Created at", "Decided by id", "Assessment id"}
+    assert "Status" not in {c.label for c in steps[0].changes}  # held: the status did not change
     assert db.session.scalar(
         select(AuditEvent.actor_id).where(AuditEvent.action == "review.confirm")
     ) == (people["dinas"].id)

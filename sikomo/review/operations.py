@@ -275,7 +275,7 @@ def hold(actor, report: Report, decision: Decision) -> Assessment:
     report.updated_at = now  # bumps version_id: a page drawn before now conflicts
     db.session.flush()
     after = {"keputusan": DECISION_WORDS[decision.kind], **assessment_summary(row)}
-    audit.record(actor, "review.approve_first", report, {"status": report.status}, after)
+    audit.record(actor, "review.approve_first", report, {}, after)  # the status stays diajukan
     commit_or_conflict()
     return row
 

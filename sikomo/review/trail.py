@@ -4,6 +4,7 @@ whole questionnaire as JSON."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -53,14 +54,18 @@ LABELS = {
     "note": "Catatan", "pengurus_before": "Jawaban pengurus saat dikoreksi",
     "ditugaskan": "Pengawas yang ditugaskan", "diputuskan_oleh": "Diputuskan oleh",
     "dikonfirmasi_oleh": "Dikonfirmasi oleh", "alasan_penolakan": "Alasan penolakan",
-    "decided_by_id": "Diputuskan oleh", "confirmed_by_id": "Dikonfirmasi oleh",
+    "ruleset_id": "Aturan penilaian", "ruleset_version": "Versi aturan",
     "decided_at": "Waktu diputuskan", "confirmed_at": "Waktu dikonfirmasi",
 }  # fmt: skip
 NESTED = {  # dicts keyed by item or indicator code: one change per entry
     KUESIONER: "Jawaban pengurus", "answers_pengawas": "Koreksi pengawas",
     "correction_notes": "Catatan koreksi", "not_applicable": "Tidak berlaku",
 }  # fmt: skip
-HIDDEN = {"sha256", "_raw", "_prefilled", "_sumber", "result", "ruleset_hash", "id"}
+HIDDEN = {  # what a person has no use for: ids, hashes, raw copies, the full result
+    "sha256", "_raw", "_prefilled", "_sumber", "result", "ruleset_hash", "id", "assessment_id",
+    "report_id", "created_at", "method", "decided_by_id", "confirmed_by_id",
+}  # fmt: skip
+SCORES = {"total", "total_min", "total_max", "total_score"}  # stored as text (Decimal) or float
 WORDS = {"pertahankan": "Pertahankan koreksi", "terima": "Terima jawaban pengurus"}
 
 
@@ -164,6 +169,9 @@ class _Words:
             return "Ya" if value else "Tidak"
         if key == "butir":
             return self.items.get(value, value)
+        if key == "ruleset_id":
+            known = scoring.builtin_rulesets().get(value)
+            return known.name if known is not None else str(value)
         if key == "status":
             return _status(value)
         if key in ("predikat", "engine_predikat"):
@@ -175,8 +183,11 @@ class _Words:
                 return when(datetime.fromisoformat(value))
             except ValueError:
                 return value
-        if isinstance(value, float):
-            return angka(value, 2)
+        if isinstance(value, float) or (key in SCORES and isinstance(value, str)):
+            try:
+                return angka(Decimal(str(value)), 2)
+            except InvalidOperation:
+                return str(value)
         if isinstance(value, int):
             known = self.fields.get(key)
             return (

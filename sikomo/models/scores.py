@@ -8,7 +8,7 @@ no queue query ever reads a wide row, whatever plan the database chooses.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from sikomo.extensions import db
@@ -46,6 +46,10 @@ class ReportScore(db.Model):
     # provisional range otherwise; None when there is none (not scored, refused, no range).
     rank_best: Mapped[int | None] = mapped_column(Integer)
     rank_worst: Mapped[int | None] = mapped_column(Integer)
+    # What the queue's other sort orders read: the engine's total (the lower end of a provisional
+    # range: a blank never sorts a report as safer; the decided score once decided), the name.
+    score: Mapped[float | None] = mapped_column(Float)
+    nama: Mapped[str | None] = mapped_column(String(200))
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -64,6 +68,19 @@ def _queue_order(*leading: str, then: tuple[str, ...] = ()) -> list:
 # row in queue order (all statuses, a page of which is the first rows that match).
 Index("ix_report_score_status_order", *_queue_order("status"))
 Index("ix_report_score_order", *_queue_order(then=("status",)))
+# One status's rows in each other sort order (sikomo/review/queue.py SORTS), a page read in order.
+Index(
+    "ix_report_score_status_waiting", ReportScore.status, ReportScore.waiting, ReportScore.report_id
+)
+Index("ix_report_score_status_score", ReportScore.status, ReportScore.score, ReportScore.report_id)
+Index("ix_report_score_status_nama", ReportScore.status, ReportScore.nama, ReportScore.report_id)
+# ... and every status's rows (status=semua) in waiting or name order, the status and engine read
+# from the index, so a page stops after its rows. A score order over every status sorts in memory:
+# its unscored rows go last either way (NULLS LAST), which no plain index keeps in both databases.
+Index("ix_report_score_waiting_all", ReportScore.waiting, ReportScore.report_id,
+      ReportScore.status, ReportScore.engine_version)  # fmt: skip
+Index("ix_report_score_nama_all", ReportScore.nama, ReportScore.report_id, ReportScore.status,
+      ReportScore.engine_version)  # fmt: skip
 # What `scores.stored_count` counts: a table scan of 100,000 rows costs three times as much.
 Index("ix_report_score_count", ReportScore.status, ReportScore.engine_version)
 

@@ -46,6 +46,7 @@ class QueueFilters:
     tugas: str = ""  # "saya": assigned to `user_id`; "belum": assigned to nobody
     resubmitted: bool = False  # a later version: corrected after a return (or an approval)
     held: bool = False  # a first decision waits for a second user's confirmation (four-eyes)
+    sort: str = "risiko"  # a SORTS key, "-" before it for the reverse order
     user_id: int | None = None
 
 
@@ -80,6 +81,43 @@ class Page:
         return self.page + 1
 
 
+# urut= : the stored rows' columns a page is read in, each with its natural direction (the
+# riskiest, the longest waiting, the lowest score, A to Z first); "-key" reverses it. Ties
+# fall to the report id, so pages never overlap.
+SORTS = {
+    "risiko": ("risk", "desc"),
+    "tunggu": ("waiting", "asc"),
+    "skor": ("score", "asc"),
+    "nama": ("nama", "asc"),
+}
+
+
+SORT_LABELS = {  # the queue's sort select, in each direction
+    "risiko": "Risiko tertinggi dulu", "-risiko": "Risiko terendah dulu",
+    "tunggu": "Paling lama menunggu dulu", "-tunggu": "Paling baru diajukan dulu",
+    "skor": "Skor terendah dulu", "-skor": "Skor tertinggi dulu",
+    "nama": "Nama koperasi A–Z", "-nama": "Nama koperasi Z–A",
+}  # fmt: skip
+SORT_ARIA = {
+    "risiko": "descending",
+    "tunggu": "ascending",
+    "skor": "ascending",
+    "nama": "ascending",
+}
+
+
+def sort_order(sort: str) -> list:
+    key, reverse = sort.lstrip("-"), sort.startswith("-")
+    column, direction = SORTS[key]
+    if reverse:
+        direction = "asc" if direction == "desc" else "desc"
+    first = getattr(getattr(ReportScore, column), direction)()
+    if column == "score":  # not scored: last, whichever way
+        first = first.nulls_last()
+    ties = [ReportScore.waiting, ReportScore.report_id] if key == "risiko" else []
+    return [first, *ties] if ties else [first, ReportScore.report_id]
+
+
 def small_int(value: int | None) -> int | None:
     """A filter number the database can compare (a huge one matches nothing, so it is dropped)."""
     return value if value is not None and abs(value) <= MAX_ID else None
@@ -105,6 +143,7 @@ def filters_from(args: MultiDict, user_id: int) -> QueueFilters:
         tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
         resubmitted=args.get("ulang") == "1",
         held=args.get("kedua") == "1",
+        sort=args.get("urut", "") if args.get("urut", "").lstrip("-") in SORTS else "risiko",
         user_id=user_id,
     )
 
@@ -199,7 +238,7 @@ def scored_query(filters: QueueFilters) -> Select:
         query = query.where(ReportScore.report_id.in_(select(Report.id).where(Report.version > 1)))
     if filters.held:
         query = query.where(ReportScore.report_id.in_(held_ids()))
-    return by_risk(query, filters)
+    return ordered(query, filters)
 
 
 def joined_query(filters: QueueFilters) -> Select:
@@ -207,19 +246,19 @@ def joined_query(filters: QueueFilters) -> Select:
     report, its row joined where there is one; a missing one sorts first (computed when read)."""
     query = queue_query(filters).with_only_columns(Report.id)
     query = query.outerjoin(ReportScore, scores.fresh())
-    return by_risk(query, filters, missing_first=True)
+    return ordered(query, filters, missing_first=True)
 
 
-def by_risk(query: Select, filters: QueueFilters, missing_first: bool = False) -> Select:
+def ordered(query: Select, filters: QueueFilters, missing_first: bool = False) -> Select:
     if filters.predikat:
         rank = PREDIKAT_RANK[filters.predikat]
         query = query.where(ReportScore.rank_best <= rank, ReportScore.rank_worst >= rank)
     if filters.flag:
         query = query.where(ReportScore.flags.contains(f" {filters.flag} "))
-    risk = ReportScore.risk.desc()
-    if missing_first:
-        return query.order_by(risk.nulls_first(), ReportScore.waiting, Report.id)
-    return query.order_by(risk, ReportScore.waiting, ReportScore.report_id)
+    order = sort_order(filters.sort)
+    if missing_first:  # a report without its row yet sorts first (it is computed when read)
+        return query.order_by(ReportScore.report_id.is_(None).desc(), *order[:-1], Report.id)
+    return query.order_by(*order)
 
 
 def rows_of(query: Select) -> list[QueueRow]:
@@ -241,7 +280,8 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
         computing, query = 0, scored_query(filters)
     else:  # computed now, or in the background: a row dropped meanwhile is computed when read
         computing, query = scores.ensure(queue_query(filters)), joined_query(filters)
-    if total is None or filters != QueueFilters(status=filters.status, user_id=filters.user_id):
+    unfiltered = QueueFilters(status=filters.status, sort=filters.sort, user_id=filters.user_id)
+    if total is None or filters != unfiltered:
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))

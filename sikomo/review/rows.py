@@ -71,6 +71,13 @@ class QueueRow:
         return self.decided or (self.engine.predikat if self.engine else None)
 
     @property
+    def sort_score(self) -> float | None:
+        """The score the queue sorts by: the total, or the lower end of a provisional range."""
+        if self.engine is None:
+            return None
+        return self.engine.total if self.engine.complete else self.engine.total_min
+
+    @property
     def provisional(self) -> bool:
         return self.engine is not None and self.engine.provisional
 

@@ -39,7 +39,7 @@ from sikomo.models.base import utcnow
 from sikomo.review.operations import decided_assessment, live_result
 from sikomo.review.rows import QueueRow, previous_assessments, queue_row
 
-FORMAT = 1  # bump when what a row holds, or how the engine computes, changes without a ruleset
+FORMAT = 2  # bump when what a row holds, or how the engine computes, changes without a ruleset
 CHUNK = 500  # reports computed and written per step; ids per IN list
 SYNC_LIMIT = 500  # stale rows a page computes before answering; more go to the background
 _background = threading.Lock()
@@ -208,6 +208,8 @@ def values(report_id: int, row: QueueRow, result, live: bool = True) -> dict[str
         "flags": " " + " ".join(f.code for f in row.flags) + " ",
         "rank_best": best,
         "rank_worst": worst,
+        "score": row.sort_score,
+        "nama": report.cooperative.nama[:200],
         "summary": row.to_summary() | {"live": live},
         "result": result.to_dict() if result is not None else None,
         "computed_at": utcnow(),

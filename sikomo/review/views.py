@@ -61,6 +61,8 @@ def index():
         statuses=q.QUEUE_STATUSES,
         predikat_labels=PREDIKAT_LABELS,
         flags=q.FLAGS,
+        sort_labels=q.SORT_LABELS,
+        sort_aria=q.SORT_ARIA,
         today=datetime.now(WIB).date(),
         overdue_days=int(get_setting("batas_tunggu_hari")),
     )

@@ -73,7 +73,19 @@ def waktu(moment: datetime | None) -> str:
     return f"{tanggal(at)} {at:%H:%M} WIB"
 
 
+# url_for's own keywords: a query argument by one of these names would break (or redirect) a link.
+RESERVED = {"endpoint", "values"}
+
+
+def link_args(args, **changes) -> dict:
+    """A page's query arguments for url_for with `changes`, without what url_for would take as
+    its own keywords (e.g. ?endpoint=x, ?_method=x), so no typed URL breaks a page's links."""
+    kept = {k: v for k, v in dict(args).items() if k not in RESERVED and not k.startswith("_")}
+    return kept | changes
+
+
 def init_app(app) -> None:
+    app.add_template_global(link_args, "link_args")
     for name, func in {
         "angka": angka,
         "rupiah": rupiah,

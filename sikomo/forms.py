@@ -8,6 +8,13 @@ MESSAGES = {
     "Not a valid choice.": "Pilihan tidak valid.",
     "This field is required.": "Wajib diisi.",
     "Invalid email address.": "Format email tidak valid.",
+    "Field cannot be longer than %(max)d character.": "Paling banyak %(max)d karakter.",
+    "Field cannot be longer than %(max)d characters.": "Paling banyak %(max)d karakter.",
+    "Field must be at least %(min)d character long.": "Paling sedikit %(min)d karakter.",
+    "Field must be at least %(min)d characters long.": "Paling sedikit %(min)d karakter.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Diisi %(min)d sampai %(max)d karakter."
+    ),
     "The CSRF token is missing.": "Token CSRF tidak ada; muat ulang halaman.",
     "The CSRF token is invalid.": "Token CSRF tidak valid; muat ulang halaman.",
     "The CSRF token has expired.": "Token CSRF kedaluwarsa; muat ulang halaman.",

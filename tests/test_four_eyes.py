@@ -12,7 +12,7 @@ from sikomo.extensions import db
 from sikomo.foureyes import operations as four_eyes
 from sikomo.indicators.facts import DECIDED
 from sikomo.models import Assessment, AssessmentStatus, AuditEvent, Predikat, ReportStatus, Role
-from sikomo.review import certificate, trail
+from sikomo.review import certificate, importer, trail
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
 from sikomo.review import queue as q
@@ -238,3 +238,52 @@ def test_confirming_over_http_refuses_the_author_and_accepts_the_dinas(
     assert db.session.scalar(
         select(AuditEvent.actor_id).where(AuditEvent.action == "review.confirm")
     ) == (people["dinas"].id)
+
+
+def test_a_refusal_that_lost_a_race_is_a_conflict_not_a_server_error(people, make_submitted):
+    report = make_submitted()
+    adjust(people["pertama"], report)
+    db.session.expire_all()  # the refusing user's session has not loaded the author
+    report = db.session.get(type(report), report.id)
+    seen = report.version_id
+    other = db.session.get_bind().connect()
+    other.execute(
+        type(report).__table__.update().where(type(report).__table__.c.id == report.id)
+        .values(version_id=seen + 1)
+    )  # fmt: skip
+    other.commit()
+    other.close()
+    with pytest.raises(ops.ReviewConflict):
+        four_eyes.refuse(people["kedua"], report, seen, "Agunan sudah diverifikasi.")
+
+
+def test_a_refusal_reads_as_the_decision_it_set_aside(people, make_submitted):
+    report = make_submitted()
+    adjust(people["pertama"], report)
+    four_eyes.refuse(people["kedua"], report, report.version_id, "Agunan sudah diverifikasi.")
+    step = trail.trail(report, trail.events(report))[-1]
+    shown = {c.label: (c.before, c.after) for c in step.changes}
+    assert "Status" not in shown and shown["Predikat"] == ("–", "Cukup Sehat")
+    assert shown["Diputuskan oleh"] == ("–", "Ibu Pertama")
+
+
+def test_a_typed_url_argument_named_like_url_fors_own_never_breaks_the_queue(client, people):
+    as_user(client, people["kedua"])
+    for query in ("endpoint=x", "_method=x", "_external=1", "values=x&urut=nama"):
+        assert client.get(f"/penilaian/?{query}").status_code == 200, query
+
+
+def test_a_held_report_is_not_decided_by_an_imported_assessment(
+    people, make_submitted, make_cooperative
+):
+    report = make_submitted(make_cooperative("KSP Impor", nik="3516000000000303"))
+    report.imported = True  # reports imported by the Dinas may take a historical assessment
+    db.session.commit()
+    adjust(people["pertama"], report)
+    line = f"{report.cooperative.nik},{report.tahun_buku},Sehat,80,2026-05-01,\n"
+    content = ("nik,tahun_buku,predikat,skor,tanggal_penilaian,metode\n" + line).encode()
+    outcome = importer.import_assessments(people["dinas"], content, "penilaian.csv")
+    assert not outcome.ok and "menunggu persetujuan kedua" in outcome.errors[0].pesan
+    db.session.expire_all()
+    assert report.status == ReportStatus.DIAJUKAN
+    assert [a.status for a in report.assessments] == [AssessmentStatus.PENDING]

@@ -106,7 +106,7 @@ def test_the_certificate_prints_the_letterhead_logo_and_both_signers(client, peo
                  "Dra. Sri Wahyuni, M.Si.", "NIP. 197805122006042015", "Pengawas Koperasi Ahli Muda",
                  "Ir. Bambang Hartono", "NIP. 196901011994031008", "Kepala Dinas"):  # fmt: skip
         assert text in html, text
-    assert 'src="/pengaturan/logo.png"' in html
+    assert 'src="/pengaturan/logo.png?v=' in html
     pdf = pdf_of(client.get(f"/penilaian/{confirmed.id}/sertifikat.pdf").data)
     text = pdf.pages[0].extract_text()
     for line in (
@@ -158,7 +158,7 @@ def test_a_large_logo_is_stored_small_and_as_png(client, people):
 @pytest.mark.parametrize(
     ("typed", "stored", "message"),
     [("45", 45, None), ("0", None, "1 sampai 365"), ("1.000", None, "1 sampai 365"),
-     ("tiga puluh", None, "tulis angka")],
+     ("tiga puluh", None, "angka hari"), ("Rp 30", None, "angka hari")],
 )  # fmt: skip
 def test_the_waiting_limit_is_read_as_people_type_it(client, people, typed, stored, message):
     as_user(client, people["dinas"])
@@ -196,7 +196,8 @@ def test_only_the_dinas_and_the_admin_open_the_settings(client, people, login_as
 @pytest.mark.parametrize(
     ("nip", "status", "saved"),
     [("19780512 200604 2 015", 302, "197805122006042015"), ("", 302, None),
-     ("12345", 422, "197805122006042015"), ("19780512200604201X", 422, "197805122006042015")],
+     ("12345", 422, "197805122006042015"), ("19780512200604201X", 422, "197805122006042015"),
+     ("١٩٧٨٠٥١٢٢٠٠٦٠٤٢٠١٥", 422, "197805122006042015")],
 )  # fmt: skip
 def test_every_user_keeps_their_own_name_nip_and_jabatan(client, people, nip, status, saved):
     user = people["pengawas"]
@@ -209,3 +210,37 @@ def test_every_user_keeps_their_own_name_nip_and_jabatan(client, people, nip, st
         assert "NIP terdiri atas 18 angka" in response.get_data(as_text=True)
     else:
         assert user.name == "Dra. Sri Wahyuni"
+
+
+def test_a_certificate_keeps_its_signers_as_they_were_when_it_was_issued(client, people, confirmed):
+    as_user(client, people["dinas"]).post(
+        "/akun/profil", data={"name": "Nama Baru", "nip": "", "jabatan": "Jabatan Baru"}
+    )
+    db.session.expire_all()
+    html = client.get(f"/penilaian/{confirmed.id}/sertifikat").get_data(as_text=True)
+    html = html.split('<article class="certificate">')[1]  # not the header's own name
+    assert "Ir. Bambang Hartono" in html and "NIP. 196901011994031008" in html
+    assert "Nama Baru" not in html and "Jabatan Baru" not in html
+
+
+def test_over_long_texts_are_refused_in_indonesian(client, people):
+    as_user(client, people["dinas"])
+    response = client.post("/pengaturan/", data=KOP | {"kop_pemerintah": "x" * 121})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Paling banyak 120 karakter." in body
+    assert "Field cannot" not in body
+    alamat = "\r\n".join(["Jl. Contoh No. 1"] * 17)  # 16 line breaks: 288 characters, not 304
+    assert client.post("/pengaturan/", data=KOP | {"kop_alamat": alamat}).status_code == 302
+
+
+def test_a_long_letterhead_and_a_wide_logo_stay_on_the_page(client, people, confirmed):
+    as_user(client, people["dinas"])
+    long = KOP | {"kop_pemerintah": "Pemerintah Kabupaten " + "Sangat Panjang " * 6,
+                  "logo": (io.BytesIO(png(400, 100)), "logo.png")}  # fmt: skip
+    client.post("/pengaturan/", data=long, content_type="multipart/form-data")
+    data = client.get(f"/penilaian/{confirmed.id}/sertifikat.pdf").data
+    page = pdf_of(data).pages[0]
+    text = page.extract_text()
+    assert "SANGAT PANJANG" in text and len(pdf_of(data).pages) == 1
+    logo = next(i for i in page.images if i.image.size == (400, 100))
+    assert logo is not None

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from sikomo.forms import Form
 
-NIP = re.compile(r"\d{18}")  # a civil servant's NIP: 18 digits
+NIP = re.compile(r"[0-9]{18}")  # a civil servant's NIP: 18 digits
 
 
 class ProfileForm(Form):

@@ -75,15 +75,17 @@ def _pending_or_error(report: Report) -> Assessment:
 
 
 def _close(actor: User, report: Report, row: Assessment, action: str, extra: dict) -> None:
+    """The held decision set aside; the event says which decision (nothing else changed)."""
+    what = {"keputusan": KINDS[ops.SESUAIKAN if row.justification else ops.SETUJUI],
+            "predikat": row.predikat, "diputuskan_oleh": _name(row.decided_by)}  # fmt: skip
     now = datetime.now(UTC)
-    row.status = AssessmentStatus.REJECTED
-    if action == "review.reject_first":
-        row.confirmed_by_id, row.confirmed_at = actor.id, now
-    report.updated_at = now
-    before = {"keputusan": KINDS[ops.SESUAIKAN if row.justification else ops.SETUJUI],
-              "predikat": row.predikat, "diputuskan_oleh": _name(row.decided_by)}  # fmt: skip
-    audit.record(actor, action, report, before, {"status": report.status, **extra})
-    ops.commit_or_conflict()
+    with ops.stale_is_conflict():  # a race lost at any flush from here on is a conflict
+        row.status = AssessmentStatus.REJECTED
+        if action == "review.reject_first":
+            row.confirmed_by_id, row.confirmed_at = actor.id, now
+        report.updated_at = now
+        audit.record(actor, action, report, {}, what | extra)
+        ops.commit_or_conflict()
 
 
 def _name(user: User | None) -> str:

@@ -3,9 +3,13 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from sikomo.forms import Form
-from sikomo.numbers import AmountError, parse_amount
 
 MAX_WAIT_DAYS = 365
+
+
+def one_newline(text: str | None) -> str | None:
+    """A browser sends a textarea's line breaks as CR LF: count each as one character."""
+    return text.replace("\r\n", "\n") if text else text
 
 
 class OfficeForm(Form):
@@ -18,7 +22,7 @@ class OfficeForm(Form):
         description="Mis. DINAS KOPERASI, USAHA MIKRO DAN PERDAGANGAN",
     )  # fmt: skip
     kop_alamat = TextAreaField(
-        "Alamat dinas", validators=[Length(max=300)],
+        "Alamat dinas", validators=[Length(max=300)], filters=[one_newline],
         description="Jalan, nomor, kota, kode pos, telepon, surel: satu atau dua baris",
     )  # fmt: skip
     logo = FileField("Logo (PNG atau JPEG, paling besar 2 MB)")
@@ -34,12 +38,10 @@ class OfficeForm(Form):
     )
 
     def validate_batas_tunggu_hari(self, field):
-        try:
-            days = parse_amount(field.data)
-        except AmountError as exc:
-            raise ValidationError(f"Batas tunggu {exc}.") from exc
+        text = (field.data or "").strip()
+        days = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
         if days is None or not 1 <= days <= MAX_WAIT_DAYS:
-            raise ValidationError(f"Batas tunggu diisi 1 sampai {MAX_WAIT_DAYS} hari.")
+            raise ValidationError(f"Batas tunggu diisi angka hari, 1 sampai {MAX_WAIT_DAYS}.")
         field.days = days
 
     def values(self) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sikomo import audit
 from sikomo.extensions import db
@@ -29,6 +29,7 @@ class Letterhead:
     dinas: str
     alamat: str
     logo: bytes | None  # PNG
+    logo_version: str = ""  # changes with the logo: a page links the current one
 
     @property
     def filled(self) -> bool:
@@ -43,6 +44,7 @@ def letterhead() -> Letterhead:
         dinas=get_setting("kop_dinas") or "DINAS KOPERASI",
         alamat=get_setting("kop_alamat") or "",
         logo=logo.png if logo is not None else None,
+        logo_version=logo.sha256[:12] if logo is not None else "",
     )
 
 
@@ -88,7 +90,7 @@ def normalised_png(data: bytes) -> bytes:
             if image.width * image.height > MAX_LOGO_PIXELS:
                 raise OfficeError("Gambar logo terlalu besar (paling besar 4000 × 4000 piksel).")
             image.load()
-            picture = image.convert("RGBA")
+            picture = ImageOps.exif_transpose(image).convert("RGBA")  # a phone photo upright
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise OfficeError("Berkas bukan gambar PNG atau JPEG yang dapat dibaca.") from exc
     picture.thumbnail((LOGO_SIDE, LOGO_SIDE))

@@ -1,7 +1,7 @@
 """The health certificate (surat keterangan kesehatan koperasi) of an approved assessment."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -12,6 +12,7 @@ from fpdf.enums import XPos, YPos
 
 import scoring
 from sikomo import format as fmt
+from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, User
 from sikomo.office.operations import Letterhead, letterhead
 from sikomo.review.values import EngineScore, predikat_label, stored_score
@@ -75,6 +76,7 @@ def content(row: Assessment, url_root: str) -> Certificate:
         raise NotCertified(f"Penilaian {row.id} belum disetujui; tidak ada surat keterangan.")
     coop = row.report.cooperative
     engine = stored_score(row)
+    signed = signers(row)
     nik = coop.nik or ""
     return Certificate(
         number=row.certificate_number or "",
@@ -92,22 +94,46 @@ def content(row: Assessment, url_root: str) -> Certificate:
         not_applicable=not_applicable(row.result),
         regulation=regulation(row.ruleset_id),
         tanggal=fmt.local(row.confirmed_at or row.decided_at).date() if row.decided_at else None,
-        pengawas=row.decided_by.name if row.decided_by else "–",
+        pengawas=signed[0].name,
         verification_url=verification_url(url_root, nik, row.certificate_number),
         kop=letterhead(),
-        signers=signers(row),
-        penyetuju=(row.confirmed_by.name or row.confirmed_by.email) if row.confirmed_by else "",
+        signers=signed,
+        penyetuju=signed[1].name if len(signed) > 1 else "",
     )
+
+
+LOGO_MM = 24  # the letterhead logo's box in the PDF
+SIGNED = "penandatangan"  # the signers as the assessment's result keeps them
 
 
 def signers(row: Assessment) -> tuple[Signer, ...]:
-    """Who signs: the pengawas who decided, and under four-eyes the user who confirmed."""
-    if row.confirmed_by is None:
-        return (signer("Ditetapkan oleh", row.decided_by, "Pengawas Koperasi"),)
+    """Who signs, as they were named when the decision became final (`signature_record`); an
+    assessment approved before that was kept is signed by its users' profiles as they are."""
+    stored = row.result.get(SIGNED) if isinstance(row.result, dict) else None
+    if isinstance(stored, list) and stored:
+        return tuple(Signer(**{k: str(s.get(k) or "") for k in FIELDS}) for s in stored)
+    return signers_of(row.decided_by, row.confirmed_by)
+
+
+def signature_record(row: Assessment) -> list[dict[str, str]]:
+    """The signers to keep with the assessment when it becomes final: a later profile edit never
+    rewrites a certificate already issued."""
+    decided = db.session.get(User, row.decided_by_id) if row.decided_by_id else None
+    confirmed = db.session.get(User, row.confirmed_by_id) if row.confirmed_by_id else None
+    return [asdict(s) for s in signers_of(decided, confirmed)]
+
+
+def signers_of(decided: User | None, confirmed: User | None) -> tuple[Signer, ...]:
+    """The pengawas who decided, and under four-eyes the user who confirmed."""
+    if confirmed is None:
+        return (signer("Ditetapkan oleh", decided, "Pengawas Koperasi"),)
     return (
-        signer("Diperiksa oleh", row.decided_by, "Pengawas Koperasi"),
-        signer("Disetujui oleh", row.confirmed_by, row.confirmed_by.role.label),
+        signer("Diperiksa oleh", decided, "Pengawas Koperasi"),
+        signer("Disetujui oleh", confirmed, confirmed.role.label),
     )
+
+
+FIELDS = ("title", "name", "jabatan", "nip")
 
 
 def signer(title: str, user: User | None, default_jabatan: str) -> Signer:
@@ -213,17 +239,19 @@ def pdf(c: Certificate) -> bytes:
 
 def pdf_letterhead(doc: FPDF, kop: Letterhead) -> None:
     """Logo at the left, the government, the dinas and its address centred, a double rule."""
-    top = doc.get_y()
-    if kop.logo:
-        doc.image(io.BytesIO(kop.logo), x=doc.l_margin, y=top, h=24, keep_aspect_ratio=True)
-    doc.set_font("Helvetica", "B", 12)
-    doc.cell(0, 6, latin1(kop.pemerintah.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.set_font("Helvetica", "B", 14)
-    doc.multi_cell(0, 7, latin1(kop.dinas.upper()), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    doc.set_font("Helvetica", size=9)
-    for line in kop.alamat.splitlines():
-        doc.cell(0, 5, latin1(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    bottom = max(doc.get_y(), top + 25 if kop.logo else 0) + 2
+    top, side = doc.get_y(), LOGO_MM + 4 if kop.logo else 0
+    if kop.logo:  # in a square box at the left, whatever its shape
+        doc.image(io.BytesIO(kop.logo), x=doc.l_margin, y=top, w=LOGO_MM, h=LOGO_MM,
+                  keep_aspect_ratio=True)  # fmt: skip
+    width = doc.w - doc.l_margin - doc.r_margin - 2 * side  # centred, clear of the logo
+    lines = [("B", 12, 6, kop.pemerintah.upper()), ("B", 14, 7, kop.dinas.upper())]
+    lines += [("", 9, 5, line) for line in kop.alamat.splitlines() if line.strip()]
+    for style, size, height, text in lines:
+        doc.set_font("Helvetica", style, size)
+        doc.set_x(doc.l_margin + side)
+        doc.multi_cell(width, height, latin1(text), align="C", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)  # fmt: skip
+    bottom = max(doc.get_y(), top + LOGO_MM + 1 if kop.logo else 0) + 2
     doc.set_line_width(0.8)
     doc.line(doc.l_margin, bottom, doc.w - doc.r_margin, bottom)
     doc.set_line_width(0.2)

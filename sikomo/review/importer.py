@@ -17,7 +17,7 @@ from sikomo.models import Assessment, AssessmentStatus, Method, Predikat, Report
 from sikomo.registry.importer import RowError, read_table
 from sikomo.registry.operations import cooperative_by_nik
 from sikomo.registry.values import parse_date, valid_nik
-from sikomo.review.operations import DECIDED
+from sikomo.review.operations import DECIDED, pending_assessment
 from sikomo.review.values import parse_predikat
 
 COLUMNS = ("nik", "tahun_buku", "predikat", "skor", "tanggal_penilaian", "metode")
@@ -137,6 +137,9 @@ def check_not_decided(values: dict, fail) -> None:
     report = latest_report(values["cooperative"].id, values["tahun_buku"])
     if report is not None and any(a.status in DECIDED for a in report.assessments):
         fail("tahun_buku", "Laporan tahun buku ini sudah memiliki penilaian yang disetujui.")
+    elif report is not None and pending_assessment(report) is not None:
+        fail("tahun_buku", "Laporan tahun buku ini menunggu persetujuan kedua atas keputusan "
+             "pengawas; penilaiannya tidak diimpor.")  # fmt: skip
     elif report is not None and report.status != ReportStatus.DISETUJUI and not report.imported:
         # a report in the pengurus's or the pengawas's hands is decided by review, not by a file
         fail("tahun_buku", f"Laporan tahun buku ini berstatus {report.status.label.lower()}: "

@@ -31,6 +31,7 @@ from sikomo.models import (
     ReportStatus,
     Review,
 )
+from sikomo.review import certificate
 from sikomo.review.answers import (
     conflicts,
     correction_notes,
@@ -292,6 +293,7 @@ def finalize(
     if row is not None:
         db.session.flush()
         row.certificate_number = certificate_number(row, now)
+        row.result = row.result | {certificate.SIGNED: certificate.signature_record(row)}
         after |= assessment_summary(row)
         audit.record(actor, "assessment.approve", row, None, audit.snapshot(row, ("result",)))
     audit.record(actor, action, report, before, after | extra)

@@ -98,7 +98,9 @@ def render_review(report: Report, status: int = 200, **forms):
         and report.status == ReportStatus.DIAJUKAN
         and held is None,
         "held": held,
-        "can_settle": held is not None and four_eyes.may_settle(current_user, held),
+        "can_settle": held is not None
+        and report.status == ReportStatus.DIAJUKAN
+        and four_eyes.may_settle(current_user, held),
         "second_form": forms.get("second_form") or SecondForm(version_id=report.version_id),
         "flags": row.flags,
         "report_sections": sections_for(report, is_health_scored(report.cooperative)),

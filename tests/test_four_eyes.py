@@ -179,6 +179,8 @@ def test_the_worklist_and_queue_show_held_decisions(people, make_submitted, make
     adjust(people["pertama"], held)
     counts = {label: n for label, _, n in q.worklist(people["kedua"].id)}
     assert counts["Menunggu persetujuan kedua"] == 1
+    own = {label: n for label, _, n in q.worklist(people["pertama"].id)}
+    assert own["Menunggu persetujuan kedua"] == 0  # their own decision waits for someone else
     dinas = {label: n for label, _, n in q.worklist(people["dinas"].id, q.DINAS_WORKLIST)}
     assert dinas["Menunggu persetujuan kedua"] == 1
     filters = q.filters_from(MultiDict({"kedua": "1"}), people["kedua"].id)

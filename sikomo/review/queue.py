@@ -45,7 +45,9 @@ class QueueFilters:
     overdue: bool = False  # diajukan and waiting longer than the batas_tunggu_hari setting
     tugas: str = ""  # "saya": assigned to `user_id`; "belum": assigned to nobody
     resubmitted: bool = False  # a later version: corrected after a return (or an approval)
-    held: bool = False  # a first decision waits for a second user's confirmation (four-eyes)
+    # A first decision waits for a second user (four-eyes): "1" any, "lain" one `user_id` did
+    # not make (what they can confirm).
+    held: str = ""
     sort: str = "risiko"  # a SORTS key, "-" before it for the reverse order
     user_id: int | None = None
 
@@ -142,7 +144,7 @@ def filters_from(args: MultiDict, user_id: int) -> QueueFilters:
         overdue=args.get("lama") == "1",
         tugas=args.get("tugas", "") if args.get("tugas") in ("saya", "belum") else "",
         resubmitted=args.get("ulang") == "1",
-        held=args.get("kedua") == "1",
+        held=args.get("kedua", "") if args.get("kedua") in ("1", "lain") else "",
         sort=args.get("urut", "") if args.get("urut", "").lstrip("-") in SORTS else "risiko",
         user_id=user_id,
     )
@@ -169,13 +171,17 @@ def queue_query(filters: QueueFilters) -> Select:
     if filters.resubmitted:
         query = query.where(Report.version > 1)
     if filters.held:
-        query = query.where(Report.id.in_(held_ids()))
+        query = query.where(Report.id.in_(held_ids(filters)))
     return query
 
 
-def held_ids() -> Select:
-    """The reports with a decision held for a second user (few: read from the status index)."""
-    return select(Assessment.report_id).where(Assessment.status == AssessmentStatus.PENDING)
+def held_ids(filters: QueueFilters | None = None) -> Select:
+    """The reports with a decision held for a second user (few: read from the status index);
+    with kedua=lain only those decided by someone other than the filters' user."""
+    query = select(Assessment.report_id).where(Assessment.status == AssessmentStatus.PENDING)
+    if filters is not None and filters.held == "lain":
+        query = query.where(Assessment.decided_by_id.is_distinct_from(filters.user_id))
+    return query
 
 
 def held_by(report_ids: list[int]) -> dict[int, int]:
@@ -237,7 +243,7 @@ def scored_query(filters: QueueFilters) -> Select:
     if filters.resubmitted:
         query = query.where(ReportScore.report_id.in_(select(Report.id).where(Report.version > 1)))
     if filters.held:
-        query = query.where(ReportScore.report_id.in_(held_ids()))
+        query = query.where(ReportScore.report_id.in_(held_ids(filters)))
     return ordered(query, filters)
 
 
@@ -294,7 +300,7 @@ WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that 
     "Belum ditugaskan": {"tugas": "belum"},
     "Terlambat ditinjau": {"lama": "1"},
     "Diperbaiki dan diajukan lagi": {"ulang": "1"},
-    "Menunggu persetujuan kedua": {"kedua": "1"},
+    "Menunggu persetujuan kedua": {"kedua": "lain"},  # decided by another pengawas
 }
 DINAS_WORKLIST = {  # the Dinas confirms held decisions and assigns what nobody has taken
     label: WORKLIST[label]

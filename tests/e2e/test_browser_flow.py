@@ -20,6 +20,7 @@ from sikomo.extensions import db
 from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus, Role
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+expect = playwright_api.expect
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
@@ -110,16 +111,21 @@ def pengurus_submits(page, base: str) -> None:
     while closed.count():
         closed.first.click()  # open every indicator's items, as a person would
     for radio in page.locator("input[type=radio][value=ya]").all():
+        # a summary click can land while the page still settles: make sure its group is open
+        radio.evaluate(
+            "r => { for (let d = r.closest('details'); d; d = d.parentElement.closest('details'))"
+            " d.open = true; }"
+        )
         radio.check()
     page.click("text=Simpan draf")
-    assert page.locator("text=Semua butir sudah dijawab.").is_visible()
+    expect(page.locator("text=Semua butir sudah dijawab.")).to_be_visible()
     page.click("text=Ringkasan")
-    assert page.locator("text=Semua pemeriksaan terpenuhi.").is_visible()
+    expect(page.locator("text=Semua pemeriksaan terpenuhi.")).to_be_visible()
     page.click("button:text-is('Ajukan laporan')")
-    assert page.locator("text=Langkah ini tidak dapat dibatalkan.").is_visible()
-    assert page.locator(".confirm-score", has_text="Skor ").is_visible()
+    expect(page.locator("text=Langkah ini tidak dapat dibatalkan.")).to_be_visible()
+    expect(page.locator(".confirm-score", has_text="Skor ")).to_be_visible()
     page.click("button:text-is('Ya, ajukan laporan')")
-    assert page.locator("text=telah diajukan").is_visible()
+    expect(page.locator("text=telah diajukan")).to_be_visible()
     log_out(page)
 
 
@@ -130,12 +136,14 @@ def pengawas_approves_with_an_adjusted_answer(page, base: str) -> None:
     page.locator("#kuesioner summary").first.click()
     page.select_option("select[name='jawaban-tk.prinsip.sukarela.1']", "tidak")
     page.click("text=Simpan koreksi & hitung ulang")
-    assert page.locator("text=1 dikoreksi").first.is_visible()
+    expect(page.locator("text=1 dikoreksi").first).to_be_visible()
     page.check("input[name=keputusan][value=setujui]")
     page.click("text=Simpan keputusan")
-    assert page.locator(".flash-success", has_text="menunggu persetujuan kedua").is_visible()
+    expect(page.locator(".flash-success", has_text="menunggu persetujuan kedua")).to_be_visible()
     page.click("text=KSP Sejahtera E2E")  # the queue marks it; its own page cannot confirm it
-    assert page.locator("#persetujuan-kedua", has_text="Menunggu persetujuan kedua").is_visible()
+    expect(
+        page.locator("#persetujuan-kedua", has_text="Menunggu persetujuan kedua")
+    ).to_be_visible()
     assert page.locator("button:text-is('Konfirmasi keputusan')").count() == 0
     log_out(page)
 
@@ -145,10 +153,10 @@ def dinas_confirms_the_decision(page, base: str) -> None:
     page.click("text=Menunggu persetujuan kedua")  # the Dinas's home lists what waits for it
     page.click("text=KSP Sejahtera E2E")
     page.click("button:text-is('Konfirmasi keputusan')")
-    assert page.locator(".flash-success", has_text="Keputusan dikonfirmasi").is_visible()
+    expect(page.locator(".flash-success", has_text="Keputusan dikonfirmasi")).to_be_visible()
     page.click("text=Surat keterangan")
-    assert page.locator(".signature", has_text="pengawas e2e").is_visible()
-    assert page.locator(".signature", has_text="dinas e2e").is_visible()
+    expect(page.locator(".signature", has_text="pengawas e2e")).to_be_visible()
+    expect(page.locator(".signature", has_text="dinas e2e")).to_be_visible()
     log_out(page)
 
 

@@ -6,6 +6,6 @@ frozen ("menunggu persetujuan kedua") until a second user — another pengawas, 
 confirms it (it is numbered then; the certificate and the audit trail name both) or refuses it
 with a note. Its author may withdraw it; nobody confirms their own decision.
 
-`rules` says when it applies (read by sikomo.review.operations too), `operations` holds and
-settles decisions, `views` registers its blueprint with the app factory.
+`rules` says when it applies (sikomo.review.operations.decide holds such a decision),
+`operations` settles a held one, `views` registers its blueprint with the app factory.
 """

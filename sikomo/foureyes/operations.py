@@ -12,11 +12,7 @@ from sikomo.models import Assessment, AssessmentStatus, Report, ReportStatus, Us
 from sikomo.review import operations as ops
 
 KINDS = ops.DECISION_WORDS
-__all__ = ["CONFIRMERS", "KONFIRMASI", "TARIK", "TOLAK", "confirm", "may_settle", "pending"]
-
-
-def pending(report: Report) -> Assessment | None:
-    return ops.pending_assessment(report)
+__all__ = ["CONFIRMERS", "KONFIRMASI", "TARIK", "TOLAK", "confirm", "may_settle"]
 
 
 def may_settle(actor: User, row: Assessment) -> bool:
@@ -29,9 +25,8 @@ def confirm(actor: User, report: Report, version_id: int) -> Assessment:
     row = _settled(actor, report, version_id)
     now = datetime.now(UTC)
     row.status, row.confirmed_by_id, row.confirmed_at = AssessmentStatus.APPROVED, actor.id, now
-    kind = ops.SESUAIKAN if row.justification else ops.SETUJUI
     with ops.stale_is_conflict():
-        ops.finalize(actor, report, row, now, "review.confirm", keputusan=KINDS[kind],
+        ops.finalize(actor, report, row, now, "review.confirm", keputusan=_kind(row),
                      diputuskan_oleh=_name(row.decided_by), dikonfirmasi_oleh=_name(actor))  # fmt: skip
     return row
 
@@ -68,7 +63,7 @@ def _settled(actor: User, report: Report, version_id: int) -> Assessment:
 
 
 def _pending_or_error(report: Report) -> Assessment:
-    row = pending(report)
+    row = ops.pending_assessment(report)
     if row is None or report.status != ReportStatus.DIAJUKAN:
         raise ops.ReviewError("Tidak ada keputusan yang menunggu persetujuan kedua.")
     return row
@@ -76,7 +71,7 @@ def _pending_or_error(report: Report) -> Assessment:
 
 def _close(actor: User, report: Report, row: Assessment, action: str, extra: dict) -> None:
     """The held decision set aside; the event says which decision (nothing else changed)."""
-    what = {"keputusan": KINDS[ops.SESUAIKAN if row.justification else ops.SETUJUI],
+    what = {"keputusan": _kind(row),
             "predikat": row.predikat, "diputuskan_oleh": _name(row.decided_by)}  # fmt: skip
     now = datetime.now(UTC)
     with ops.stale_is_conflict():  # a race lost at any flush from here on is a conflict
@@ -86,6 +81,11 @@ def _close(actor: User, report: Report, row: Assessment, action: str, extra: dic
         report.updated_at = now
         audit.record(actor, action, report, {}, what | extra)
         ops.commit_or_conflict()
+
+
+def _kind(row: Assessment) -> str:
+    """The words of the held decision: a justification is what an adjusted approval carries."""
+    return KINDS[ops.SESUAIKAN if row.justification else ops.SETUJUI]
 
 
 def _name(user: User | None) -> str:

@@ -82,7 +82,7 @@ def render_review(report: Report, status: int = 200, **forms):
     # the stored row when current; a GET stores what it computed (a failed POST never does)
     row, result, error = scores.for_report(report, store=request.method == "GET")
     previous = ops.previous_assessment(report)
-    held = four_eyes.pending(report)
+    held = ops.pending_assessment(report)
     context = {
         "report": report,
         "coop": report.cooperative,

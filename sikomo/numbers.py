@@ -1,6 +1,7 @@
 """Read rupiah amounts and counts as people type them: 1234567, 1.234.567 or Rp 1.234.567."""
 
 import re
+from decimal import Decimal
 
 from scoring.schema import MAX_AMOUNT
 
@@ -54,3 +55,41 @@ def _parse_text(raw: str) -> int | None:
         raise AmountError("tulis angka seperti 1234567, 1.234.567 atau Rp 1.234.567")
     value = int(match["digits"].replace(".", ""))
     return -value if match["sign"] else value
+
+
+_DECIMAL = re.compile(r"^(?P<sign>-)?(?P<whole>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?$")
+
+
+def parse_decimal(text: object, places: int = 2, signed: bool = False) -> Decimal | None:
+    """A number with a decimal comma as Indonesians write it: 45,5 · 1.234,56 · 45,21 % · Rp 1.250.
+
+    None for a blank; AmountError for anything else, including 45.5 (a dot groups thousands here,
+    so it would be read as 455 elsewhere), NaN, Infinity, and more than `places` decimals."""
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise AmountError("harus berupa angka")
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+    else:
+        cleaned = " ".join(str(text).replace("\u00a0", " ").split())
+        if cleaned == "":
+            return None
+        cleaned = re.sub(r"^(-?)\s*rp\.?\s*", r"\1", cleaned, flags=re.IGNORECASE)
+        cleaned = cleaned.removesuffix("%").strip()
+        match = _DECIMAL.match(cleaned)
+        if not match:
+            if re.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}", cleaned):
+                raise AmountError("pakai koma untuk desimal, misalnya 45,5")
+            raise AmountError("tulis angka seperti 45, 45,5 atau 1.234,56")
+        frac = f".{match['frac']}" if match["frac"] else ""
+        value = Decimal(f"{match['sign'] or ''}{match['whole'].replace('.', '')}{frac}")
+    if not value.is_finite():
+        raise AmountError("harus berupa angka")
+    if -value.as_tuple().exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
+        raise AmountError(f"paling banyak {places} angka di belakang koma")
+    if value < 0 and not signed:
+        raise AmountError("tidak boleh negatif")
+    if abs(value) > MAX_AMOUNT:
+        raise AmountError("melebihi batas 1.000.000.000.000.000")
+    return value

@@ -157,8 +157,9 @@ def test_a_large_logo_is_stored_small_and_as_png(client, people):
 
 @pytest.mark.parametrize(
     ("typed", "stored", "message"),
-    [("45", 45, None), ("0", None, "1 sampai 365"), ("1.000", None, "1 sampai 365"),
-     ("tiga puluh", None, "angka hari"), ("Rp 30", None, "angka hari")],
+    [("45", 45, None), ("0", None, "antara 1 dan 365"), ("1.000", None, "antara 1 dan 365"),
+     ("", None, "1 sampai 365"), ("tiga puluh", None, "seperti 1250 atau 1.250"),
+     ("Rp 30", None, "seperti 1250 atau 1.250"), ("30,5", None, "bilangan bulat")],
 )  # fmt: skip
 def test_the_waiting_limit_is_read_as_people_type_it(client, people, typed, stored, message):
     as_user(client, people["dinas"])

@@ -135,6 +135,7 @@ def settings():
     )
     target_form, pdrb_form = TargetForm(prefix="t"), PdrbForm(prefix="p")
     target_form.code.choices = [SelectChoice(d.code, d.nama) for d in defs]
+    target_form.percent_codes = frozenset(d.code for d in defs if d.satuan.strip() == "%")
     if "s-aktif_window" in request.form and settings_form.validate_on_submit():
         ops.change_settings(current_user, {"aktif_window": settings_form.aktif_window.data,
                                            "berkualitas_criterion": settings_form.berkualitas_criterion.data})  # fmt: skip
@@ -180,4 +181,4 @@ def definition(code):
         ops.update_definition(current_user, code, values)
         flash("Definisi indikator tersimpan.", "success")
         return redirect(url_for("indicators.settings"))
-    return render_template("indicators/definition.html", form=form, code=code)
+    return render_template("indicators/definition.html", form=form, item=item)

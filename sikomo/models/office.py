@@ -77,12 +77,16 @@ class Target(db.Model):
 
     indicator_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     tahun: Mapped[int] = mapped_column(Integer, primary_key=True)
-    nilai: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    nilai: Mapped[Decimal] = mapped_column(Numeric(20, 4))
 
 
 class IndicatorDirection(enum.StrEnum):
     NAIK = "naik"  # higher is better
     TURUN = "turun"  # lower is better
+
+    @property
+    def label(self) -> str:
+        return {"naik": "Makin tinggi makin baik", "turun": "Makin rendah makin baik"}[self.value]
 
 
 class IndicatorDefinition(db.Model):

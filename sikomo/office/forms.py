@@ -1,8 +1,8 @@
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import InputRequired, Length
 
-from sikomo.forms import Form
+from sikomo.forms import Form, NumberField
 
 MAX_WAIT_DAYS = 365
 
@@ -27,8 +27,11 @@ class OfficeForm(Form):
     )  # fmt: skip
     logo = FileField("Logo (PNG atau JPEG, paling besar 2 MB)")
     hapus_logo = BooleanField("Hapus logo yang tersimpan")
-    batas_tunggu_hari = StringField(
+    batas_tunggu_hari = NumberField(
         "Batas tunggu tinjauan (hari)",
+        validators=[InputRequired(f"Batas tunggu diisi angka hari, 1 sampai {MAX_WAIT_DAYS}.")],
+        minimum=1,
+        maximum=MAX_WAIT_DAYS,
         description="Laporan yang menunggu lebih lama ditandai Terlambat ditinjau.",
     )
     empat_mata = BooleanField(
@@ -36,13 +39,6 @@ class OfficeForm(Form):
         description="Setujui dengan penyesuaian, dan persetujuan atas hasil yang diubah lewat "
         "koreksi atau penetapan tidak berlaku, berlaku setelah dikonfirmasi pengguna kedua.",
     )
-
-    def validate_batas_tunggu_hari(self, field):
-        text = (field.data or "").strip()
-        days = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
-        if days is None or not 1 <= days <= MAX_WAIT_DAYS:
-            raise ValidationError(f"Batas tunggu diisi angka hari, 1 sampai {MAX_WAIT_DAYS}.")
-        field.days = days
 
     def values(self) -> dict:
         clean = {
@@ -54,6 +50,6 @@ class OfficeForm(Form):
         )
         return clean | {
             "kop_alamat": alamat.strip(),
-            "batas_tunggu_hari": self.batas_tunggu_hari.days,
+            "batas_tunggu_hari": self.batas_tunggu_hari.data,
             "empat_mata": bool(self.empat_mata.data),
         }

@@ -15,7 +15,7 @@ def filled_form() -> OfficeForm:
     if request.method == "GET":
         for key in ("kop_pemerintah", "kop_dinas", "kop_alamat", "empat_mata"):
             getattr(form, key).data = get_setting(key)
-        form.batas_tunggu_hari.data = str(get_setting("batas_tunggu_hari"))
+        form.batas_tunggu_hari.data = get_setting("batas_tunggu_hari")
     return form
 
 

@@ -2,16 +2,15 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from sikomo.forms import Form
+from sikomo.forms import Form, NumberField
 from sikomo.models import JENIS_LABELS, Jenis
 from sikomo.registry import operations as ops
 from sikomo.registry.values import valid_nik
@@ -37,9 +36,8 @@ class CooperativeForm(Form):
         validators=[DataRequired("Jenis wajib dipilih.")],
     )
     simpan_pinjam = BooleanField("Menjalankan usaha simpan pinjam (KSP/USP)")
-    jumlah_anggota = IntegerField(
-        "Jumlah anggota",
-        validators=[Optional(), NumberRange(min=0, message="Tidak boleh negatif.")],
+    jumlah_anggota = NumberField(
+        "Jumlah anggota", validators=[Optional()], maximum=10_000_000, description="Misalnya 1.250."
     )
     tanggal_binaan = DateField("Tanggal terdaftar binaan", validators=[Optional()])
     submit = SubmitField("Simpan")

@@ -40,6 +40,24 @@ def label(key: str) -> str:
     return schema.fields()[key].label
 
 
+ACRONYMS = {"shu": "SHU", "ppap": "PPAP", "ppapwd": "PPAPWD", "swpm": "SWPM", "pea": "PEA",
+            "meppp": "MEPPP", "bopo": "BOPO"}  # fmt: skip
+
+
+def name_label(name: str) -> str:
+    """A ruleset's field or quantity name as a reader writes it: 'shu_setelah_pajak' -> the
+    schema's label, 'aset_likuid' -> 'Aset likuid', 'shu_kotor (tahun lalu)' kept as such."""
+    base, suffix = (
+        (name[: -len(" (tahun lalu)")], " (tahun lalu)")
+        if name.endswith(" (tahun lalu)")
+        else (name, "")
+    )
+    if base in schema.fields():
+        return label(base) + suffix
+    words = [ACRONYMS.get(w, w) for w in base.split("_")]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] + suffix
+
+
 def linear(terms: Terms, values: Mapping[str, Any]) -> float:
     acc = 0.0
     for key, coef in terms:
@@ -83,7 +101,7 @@ def measure(ind: Indicator, values: Mapping[str, Any]) -> Measure:
         reason = f"{label(deficit[0])} = {rupiah(inputs[deficit[0]])} (≤ 0): defisit, masuk kelompok terburuk"
         return Measure(**known, side=WORST, rule=RULE_LOSS, reason=reason)
     if num_x < 0 and ind.numerator_negative == WORST:
-        reason = f"{ind.numerator_name} negatif ({rupiah(num)}): kerugian, masuk kelompok terburuk"
+        reason = f"{name_label(ind.numerator_name)} negatif ({rupiah(num)}): kerugian, masuk kelompok terburuk"
         return Measure(**known, side=WORST, rule=RULE_LOSS, reason=reason)
     if den_x <= 0:
         return Measure(**{**known, **_not_positive(ind, num_x, den)})
@@ -91,7 +109,7 @@ def measure(ind: Indicator, values: Mapping[str, Any]) -> Measure:
 
 
 def _not_positive(ind: Indicator, num_x: Fraction, den: float) -> dict[str, Any]:
-    where = f"{ind.denominator_name} = {rupiah(den)} (≤ 0)"
+    where = f"{name_label(ind.denominator_name)} = {rupiah(den)} (≤ 0)"
     if ind.formula == "growth":
         if num_x > 0:
             return {"side": BEST, "rule": RULE_TURNAROUND,

@@ -11,7 +11,7 @@ from typing import Any
 import scoring
 from scoring.schema import KUESIONER
 from scoring.schema import fields as schema_fields
-from sikomo.format import rupiah
+from sikomo.format import angka, rupiah
 
 VALIDITY = "validitas"
 QUALITY = "kualitas"
@@ -93,7 +93,8 @@ RULES: tuple[Rule, ...] = (
          "SHU belum dibagi ({total}) berbeda dari SHU setelah pajak ({computed}).",
          fields=("shu_setelah_pajak",), total="shu_belum_dibagi"),
     Rule("lalu_beda_disetujui", QUALITY, "matches_previous",
-         "{label} tahun lalu ({total}) berbeda dari laporan tahun lalu yang disetujui ({computed})."),
+         "Kolom tahun lalu “{label}” ({total}) berbeda dari laporan tahun lalu yang disetujui "
+         "({computed})."),
     Rule("perubahan_aset", QUALITY, "change",
          "Total aset berubah {percent} % dari tahun lalu (lebih dari ±{limit} %).",
          fields=("total_aset",), limit=50),
@@ -206,6 +207,12 @@ def _equal(rule: Rule, ctx: Context) -> list[Finding]:
     return [Finding(rule.code, rule.kind, (rule.total,), message)]
 
 
+def _figure(key: str):
+    """How a schema figure is written in a message: rupiah for money, a plain count otherwise."""
+    kind = schema_fields()[key].kind if key in schema_fields() else "money"
+    return rupiah if kind in ("money", "signed_money") else angka
+
+
 def _matches_previous(rule: Rule, ctx: Context) -> list[Finding]:
     if not ctx.previous:
         return []
@@ -215,10 +222,9 @@ def _matches_previous(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         approved = ctx.previous.get(key.removesuffix("_lalu"))
         if approved is not None and abs(approved - value) > TOLERANCE:
-            label = ctx.labels.get(key.removesuffix("_lalu"), key)
-            message = rule.message.format(
-                label=label, total=rupiah(value), computed=rupiah(approved)
-            )
+            base = key.removesuffix("_lalu")
+            label, shown = ctx.labels.get(base, base), _figure(base)
+            message = rule.message.format(label=label, total=shown(value), computed=shown(approved))
             found.append(Finding(rule.code, rule.kind, (key,), message))
     return found
 

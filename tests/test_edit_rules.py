@@ -192,3 +192,12 @@ def test_a_member_share_of_costs_cannot_exceed_the_whole(share, full):
     rules = {f.rule for f in check({**BALANCED, share: BALANCED[full] + 1}, 2025)}
     assert share in rules
     assert share not in {f.rule for f in check({**BALANCED, share: BALANCED[full]}, 2025)}
+
+
+def test_a_prior_year_count_that_differs_is_written_as_a_count_once_named():
+    data = {**BALANCED, "jumlah_anggota_lalu": 510, "total_aset_lalu": 7_500_000_000}
+    previous = {"jumlah_anggota": 500, "total_aset": 7_600_000_000}
+    messages = [f.message for f in check(data, 2025, previous) if f.rule == "lalu_beda_disetujui"]
+    assert any("(510)" in m and "(500)" in m and "Rp" not in m for m in messages), messages
+    assert any("Rp 7.500.000.000" in m and "Rp 7.600.000.000" in m for m in messages), messages
+    assert not any("tahun tahun" in m for m in messages), messages

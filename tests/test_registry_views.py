@@ -33,7 +33,12 @@ def test_a_bad_form_keeps_every_typed_value_and_explains_in_indonesian(
     body = client.post("/koperasi/baru", data=data).get_data(as_text=True)
     assert "NIK harus tepat 16 digit angka." in body
     assert "Tulis angka seperti 1250 atau 1.250." in body
-    assert 'value="12ab"' in body and 'value="banyak"' in body and 'value="Jl. Kenanga 5"' in body and "KSP Harapan" in body
+    assert (
+        'value="12ab"' in body
+        and 'value="banyak"' in body
+        and 'value="Jl. Kenanga 5"' in body
+        and "KSP Harapan" in body
+    )
     assert db.session.scalar(db.select(db.func.count(Cooperative.id))) == 0
 
 

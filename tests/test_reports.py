@@ -105,6 +105,9 @@ def test_an_unreadable_amount_is_kept_with_a_message_on_its_field(client, pengur
     assert report.data["bank"] == 1000 and report.data[ops.RAW] == {"kas": "dua juta"}
     again = client.get(f"/laporan/{report.id}/bagian/neraca").get_data(as_text=True)
     assert "dua juta" in again and "field-error" in again
+    summary = client.get(f"/laporan/{report.id}").get_data(as_text=True)
+    link = f'<a href="/laporan/{report.id}/bagian/neraca">Kas</a>: “dua juta”'
+    assert link in summary and ">kas<" not in summary  # the label, not the schema key
 
 
 def test_a_draft_round_trips_through_the_form(client, pengurus):

@@ -90,6 +90,12 @@ class Method(enum.StrEnum):
     PERMENKOP_9_2020 = "permenkop_9_2020"
     PERDEP_06_2016 = "perdep_06_2016"
 
+    @property
+    def label(self) -> str:
+        return {"permenkop_9_2020": "Permenkop UKM 9/2020", "perdep_06_2016": "Perdep 06/2016"}[
+            self.value
+        ]
+
 
 class Predikat(enum.StrEnum):
     SEHAT = "sehat"

@@ -125,3 +125,24 @@ def questionnaire_groups(report: Report, is_answered: Callable[[str], bool]) -> 
 def _sum_progress(parts: Iterable[Progress]) -> Progress:
     parts = list(parts)
     return Progress(sum(p.answered for p in parts), sum(p.total for p in parts))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A typed text kept in a draft that could not be read as a figure yet."""
+
+    label: str
+    slug: str | None  # the form section it is typed in
+    text: str
+
+
+def unread(raw: dict[str, str]) -> list[Unread]:
+    """The kept texts with their field's label and section, in schema order."""
+    schema = fields()
+    where = {key: sec.slug for sec in SECTIONS for key in amount_keys(sec)}
+    where["tanggal_rat"] = "identitas"
+    order = {key: i for i, key in enumerate(schema)}
+    return [
+        Unread(schema[key].label if key in schema else key, where.get(key), str(text))
+        for key, text in sorted(raw.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]

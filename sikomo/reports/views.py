@@ -28,6 +28,7 @@ from sikomo.reports.sections import (
     questionnaire_groups,
     section,
     sections_for,
+    unread,
 )
 from sikomo.review.operations import DECIDED
 from sikomo.review.values import engine_score, predikat_label
@@ -268,6 +269,7 @@ def summary_context(report: Report, form=None, explanations=None) -> dict:
     data = report.data or {}
     return dict(
         report=report, findings=ops.findings(report), raw=data.get(ops.RAW, {}),
+        unread=unread(data.get(ops.RAW, {})),
         explanations=explanations if explanations is not None else data.get(ops.EXPLANATIONS, {}),
         preview=preview_of(report), form=form or SubmitForm(version_id=report.version_id),
         sections=sections_for(report, is_health_scored(report.cooperative)),

@@ -50,7 +50,9 @@ def test_csv_export_uses_the_same_numbers(client, login_as, register):
 
     login_as(Role.DINAS)
     body = client.get("/indikator/ekspor/indikator.csv?tahun=2026").data.decode("utf-8-sig")
-    assert "aktif_pct,Persentase koperasi aktif,4,4,100.0," in body
+    assert "aktif_pct;Persentase koperasi aktif;4;4;100;%;" in body
+    comma = client.get("/indikator/ekspor/indikator.csv?tahun=2026&pemisah=koma").data.decode()
+    assert "aktif_pct,Persentase koperasi aktif,4,4,100,%," in comma
 
 
 def test_dashboard_shows_percentages_with_a_decimal_comma(client, login_as, register):

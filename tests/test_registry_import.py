@@ -146,7 +146,7 @@ def test_exports_round_trip_through_the_importer(client, login_as, mojosari):
     import_cooperatives("uji", GOOD_CSV.encode(), "daftar.csv")
     login_as(Role.PENGAWAS)
     csv_body = client.get("/koperasi/ekspor.csv").data
-    assert csv_body.decode("utf-8-sig").splitlines()[0] == HEADER
+    assert csv_body.decode("utf-8-sig").splitlines()[0] == HEADER.replace(",", ";")
     xlsx = load_workbook(io.BytesIO(client.get("/koperasi/ekspor.xlsx").data))
     assert xlsx.active.max_row == 5
     result = import_cooperatives("uji", csv_body, "ekspor.csv")

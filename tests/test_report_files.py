@@ -3,6 +3,7 @@
 import html
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -125,6 +126,28 @@ def test_template_has_labels_units_and_last_years_figures(client, draft):
     assert (
         questions.cell(2, 1).value == "tk.prinsip.sukarela.1" and questions.max_row == 146
     )  # 145 enabled items
+
+
+def test_template_locks_the_keys_formats_the_inputs_and_explains_itself(client, draft):
+    draft.data = {**draft.data, "tanggal_rat": "2026-03-14"}
+    db.session.commit()
+    wb = template_of(client, draft)
+    sheet, rows = wb["Laporan"], rows_by_key(wb["Laporan"])
+    assert sheet.protection.sheet and wb["Kuesioner"].protection.sheet
+    date_cell = sheet.cell(rows["tanggal_rat"], 4)
+    assert date_cell.is_date and date_cell.value.date() == date(2026, 3, 14)
+    assert date_cell.number_format == "dd/mm/yyyy" and not date_cell.protection.locked
+    kas = rows["kas"]
+    assert sheet.cell(kas, 1).protection.locked and sheet.cell(kas, 2).protection.locked
+    assert not sheet.cell(kas, 4).protection.locked and not sheet.cell(kas, 5).protection.locked
+    assert sheet.cell(kas, 4).number_format == "#,##0"
+    assert sheet.cell(rows["tanggal_rat"], 5).protection.locked  # no prior-year twin
+    assert (
+        not wb["Kuesioner"].cell(2, 4).protection.locked
+        and wb["Kuesioner"].cell(2, 1).protection.locked
+    )
+    notes = [row[0] for row in wb["Petunjuk"].iter_rows(values_only=True)]
+    assert notes[0].startswith("Cara mengisi") and any("14/03/2026" in n for n in notes)
 
 
 def test_a_filled_template_fills_the_draft(client, draft):

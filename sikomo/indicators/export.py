@@ -1,12 +1,11 @@
-"""Exports: each dashboard table as CSV and XLSX, and the LKjIP workbook with its formulas written out."""
-
-import csv
-import io
+"""Exports: each dashboard table as CSV and XLSX, and the LKjIP workbook with its formulas written
+out; both through sikomo.spreadsheet (Indonesian CSV, formatted XLSX)."""
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from sikomo.indicators.serialize import plain
+from sikomo.spreadsheet import Column, add_sheet, columns, save
 
 COUNT_LABELS = {
     "binaan": "Binaan",
@@ -25,20 +24,26 @@ COMPLIANCE_LABELS = {
     "ksp_belum_dinilai": "KSP/USP belum dinilai",
     "menunggu_review": "Menunggu review > 30 hari",
 }
-INDICATOR_HEADER = ("Kode", "Indikator", "Pembilang", "Penyebut", "Nilai", "Satuan", "Target",
-                    "Capaian (%)", "Kategori capaian")  # fmt: skip
+INDICATOR_COLUMNS = columns("Kode", "Indikator", ("Pembilang", "number"), ("Penyebut", "number"),
+                            ("Nilai", "number"), "Satuan", ("Target", "number"),
+                            ("Capaian (%)", "percent"), "Kategori capaian")  # fmt: skip
 
 
-def indicator_rows(report: dict) -> tuple[list[str], list[list]]:
+def indicator_rows(report: dict) -> tuple[list[Column], list[list]]:
     keys = ("code", "name", "numerator", "denominator", "value", "unit", "target", "capaian",
             "kategori_capaian")  # fmt: skip
-    return list(INDICATOR_HEADER), [[plain(i[k]) for k in keys] for i in report["indicators"]]
+    return INDICATOR_COLUMNS, [[plain(i[k]) for k in keys] for i in report["indicators"]]
 
 
-def count_rows(table: list[dict], by: str) -> tuple[list[str], list[list]]:
+def count_columns(first: str, codes) -> list[Column]:
+    kinds = {c: "rupiah" if c == "volume_usaha" else "count" for c in COUNT_LABELS}
+    return [Column(first), *(Column(COUNT_LABELS[c], kinds[c]) for c in codes)]
+
+
+def count_rows(table: list[dict], by: str) -> tuple[list[Column], list[list]]:
     """A `breakdown` table: one row per group, its name first."""
-    header = [by.capitalize(), *COUNT_LABELS.values()]
-    return header, [[row["name"], *(int(value) for value in counted(row))] for row in table]
+    cols = count_columns(by.capitalize(), COUNT_LABELS)
+    return cols, [[row["name"], *(int(value) for value in counted(row))] for row in table]
 
 
 def counted(row: dict) -> list[int]:
@@ -46,33 +51,9 @@ def counted(row: dict) -> list[int]:
     return [row["binaan"] - row["aktif"] if c == "tidak_aktif" else row[c] for c in COUNT_LABELS]
 
 
-def compliance_rows(table: list[dict]) -> tuple[list[str], list[list]]:
-    header = ["Kecamatan", *COMPLIANCE_LABELS.values()]
-    return header, [[row["name"], *(int(row[c]) for c in COMPLIANCE_LABELS)] for row in table]
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(header: list[str], rows: list[list], title: str = "Tabel") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    return save(workbook)
-
-
-def save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def compliance_rows(table: list[dict]) -> tuple[list[Column], list[list]]:
+    cols = [Column("Kecamatan"), *(Column(label, "count") for label in COMPLIANCE_LABELS.values())]
+    return cols, [[row["name"], *(int(row[c]) for c in COMPLIANCE_LABELS)] for row in table]
 
 
 def pct_formula(numerator_col: int, denominator_col: int, row: int) -> str:
@@ -80,22 +61,20 @@ def pct_formula(numerator_col: int, denominator_col: int, row: int) -> str:
     return f'=IF({den}{row}=0,"",ROUND({num}{row}/{den}{row}*100,2))'
 
 
-def formula_table(workbook, title, caption, table, columns, ratios):
+def formula_table(workbook, title, caption, table, codes, ratios):
     """A per-kecamatan sheet: counts as values, percentage columns and the total row as formulas."""
-    sheet = workbook.create_sheet(title)
-    sheet.append([caption])
-    header = ["Kecamatan", *(COUNT_LABELS[c] for c in columns), *(label for label, _, _ in ratios)]
-    sheet.append(header)
-    first = 3
-    for offset, row in enumerate(table):
-        r = first + offset
-        counts = [int(row[c]) for c in columns]
-        sheet.append([row["name"], *counts, *(pct_formula(n + 2, d + 2, r) for _, n, d in ratios)])
+    cols = count_columns("Kecamatan", codes) + [Column(label, "percent") for label, _, _ in ratios]
+    first = 3  # the caption, the header, then the rows
+    rows = [
+        [row["name"], *(int(row[c]) for c in codes),
+         *(pct_formula(n + 2, d + 2, first + offset) for _, n, d in ratios)]
+        for offset, row in enumerate(table)
+    ]  # fmt: skip
     last, total = first + len(table) - 1, first + len(table)
     sums = [f"=SUM({get_column_letter(i + 2)}{first}:{get_column_letter(i + 2)}{last})"
-            for i in range(len(columns))]  # fmt: skip
-    sheet.append(["Jumlah", *sums, *(pct_formula(n + 2, d + 2, total) for _, n, d in ratios)])
-    return sheet
+            for i in range(len(codes))]  # fmt: skip
+    rows.append(["Jumlah", *sums, *(pct_formula(n + 2, d + 2, total) for _, n, d in ratios)])
+    return add_sheet(workbook, title, cols, rows, caption=caption)
 
 
 def lkjip_workbook(report: dict, kecamatan: list[dict]) -> bytes:
@@ -114,27 +93,25 @@ def lkjip_workbook(report: dict, kecamatan: list[dict]) -> bytes:
                   ["aktif", "berkualitas", "sehat_berkualitas"],
                   [("% berkualitas", 1, 0), ("% sehat dan berkualitas", 2, 0)])  # fmt: skip
     programme_sheet(workbook, report)
-    values = workbook.create_sheet("Nilai")
-    header, rows = indicator_rows(report)
-    values.append(header)
-    for row in rows:
-        values.append(row)
+    add_sheet(workbook, "Nilai", *indicator_rows(report))
     return save(workbook)
+
+
+PROGRAMME_COLUMNS = columns("Indikator", ("Pembilang", "count"), ("Penyebut", "count"),
+                            ("Realisasi (%)", "percent"), ("Target (%)", "percent"),
+                            ("Capaian (%)", "percent"), "Arah")  # fmt: skip
 
 
 def programme_sheet(workbook, report: dict) -> None:
     """Table 3.16: realisasi = pembilang ÷ penyebut × 100 and capaian as Excel formulas."""
-    sheet = workbook.create_sheet("Tabel 3.16")
-    sheet.append([f"Indikator program, tahun {report['year']}"])
-    sheet.append(["Indikator", "Pembilang", "Penyebut", "Realisasi (%)", "Target (%)",
-                  "Capaian (%)", "Arah"])  # fmt: skip
-    for item in report["indicators"]:
-        if item["unit"] != "%":
-            continue
-        r = sheet.max_row + 1
+    first, rows = 3, []
+    for item in (i for i in report["indicators"] if i["unit"] == "%"):
+        r = first + len(rows)
         inverse = item.get("arah") == "turun"
         capaian = f"=(2*E{r}-D{r})/E{r}*100" if inverse else f"=D{r}/E{r}*100"
-        sheet.append([item["name"], plain(item["numerator"]), plain(item["denominator"]),
-                      pct_formula(2, 3, r), plain(item["target"]),
-                      f'=IF(OR(E{r}="",D{r}=""),"",ROUND({capaian[1:]},2))',
-                      "turun" if inverse else "naik"])  # fmt: skip
+        rows.append([item["name"], plain(item["numerator"]), plain(item["denominator"]),
+                     pct_formula(2, 3, r), plain(item["target"]),
+                     f'=IF(OR(E{r}="",D{r}=""),"",ROUND({capaian[1:]},2))',
+                     "Makin rendah makin baik" if inverse else "Makin tinggi makin baik"])  # fmt: skip
+    caption = f"Indikator program, tahun {report['year']}"
+    add_sheet(workbook, "Tabel 3.16", PROGRAMME_COLUMNS, rows, caption=caption)

@@ -1,9 +1,10 @@
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from sikomo import spreadsheet
 from sikomo.auth.access import MANAGERS, STAFF, roles_required
 from sikomo.extensions import db
 from sikomo.indicators import bp, export
@@ -22,7 +23,6 @@ from sikomo.indicators.stale import YEARS
 from sikomo.models import IndicatorDefinition, IndicatorDirection, Pdrb, Target
 from sikomo.settings import get_setting
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLES = ("indikator", "kecamatan", "jenis", "kepatuhan")
 
 
@@ -90,13 +90,12 @@ def export_table(name, fmt):
     if name not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     year = chosen_year()
-    header, rows = table_rows(name, year)
+    cols, rows = table_rows(name, year)
     if fmt == "csv":
-        body, mimetype = export.to_csv(header, rows), "text/csv"
+        body = spreadsheet.to_csv(cols, rows, comma=request.args.get("pemisah") == "koma")
     else:
-        body, mimetype = export.to_xlsx(header, rows, name.capitalize()), XLSX
-    disposition = f"attachment; filename=indikator-{name}-{year}.{fmt}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+        body = spreadsheet.to_xlsx(cols, rows, name.capitalize())
+    return spreadsheet.attachment(body, f"indikator-{name}-{year}.{fmt}")
 
 
 @bp.route("/lkjip.xlsx")
@@ -107,8 +106,7 @@ def lkjip():
     body = export.lkjip_workbook(
         ops.indicator_report(year, None, rows), ops.breakdown(rows, "kecamatan")
     )
-    disposition = f"attachment; filename=lkjip-koperasi-{year}.xlsx"
-    return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})
+    return spreadsheet.attachment(body, f"lkjip-koperasi-{year}.xlsx")
 
 
 @bp.route("/audit", methods=["GET", "POST"])

@@ -1,12 +1,13 @@
-"""Export of the (filtered) register to CSV and XLSX in the import's own columns."""
+"""Export of the (filtered) register to CSV and XLSX in the import's own columns, so an exported
+file can be edited and imported again."""
 
-import csv
-import io
-
-from openpyxl import Workbook
-
+from sikomo import spreadsheet
 from sikomo.models import Cooperative
 from sikomo.registry.importer import COLUMNS
+from sikomo.spreadsheet import Column
+
+KINDS = {"tanggal_badan_hukum": "date"}  # every other column is text (a NIK too: 16 digits)
+EXPORT_COLUMNS = [Column(c, KINDS.get(c, "text")) for c in COLUMNS]
 
 
 def export_row(coop: Cooperative) -> list:
@@ -18,26 +19,14 @@ def export_row(coop: Cooperative) -> list:
         coop.jenis.value,
         "ya" if coop.simpan_pinjam else "tidak",
         coop.nomor_badan_hukum or "",
-        coop.tanggal_badan_hukum.isoformat() if coop.tanggal_badan_hukum else "",
+        coop.tanggal_badan_hukum,
         coop.alamat or "",
     ]
 
 
-def to_csv(coops) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(export_row(c) for c in coops)
-    return buffer.getvalue().encode("utf-8-sig")
+def to_csv(coops, comma: bool = False) -> bytes:
+    return spreadsheet.to_csv(EXPORT_COLUMNS, (export_row(c) for c in coops), comma)
 
 
 def to_xlsx(coops) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Koperasi"
-    sheet.append(list(COLUMNS))
-    for coop in coops:
-        sheet.append(export_row(coop))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.to_xlsx(EXPORT_COLUMNS, (export_row(c) for c in coops), "Koperasi")

@@ -1,5 +1,4 @@
 from flask import (
-    Response,
     current_app,
     flash,
     redirect,
@@ -9,7 +8,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from sikomo import progress
+from sikomo import progress, spreadsheet
 from sikomo.auth.access import MANAGERS, STAFF, cooperative_or_404, roles_required
 from sikomo.extensions import db
 from sikomo.format import angka
@@ -58,12 +57,10 @@ def export_list(fmt):
         return render_template("error.html", code=404, message="Format tidak dikenal."), 404
     coops = db.session.scalars(ops.search_query(filters_from_args(request.args))).all()
     if fmt == "csv":
-        body, mimetype = export.to_csv(coops), "text/csv"
+        body = export.to_csv(coops, comma=request.args.get("pemisah") == "koma")
     else:
         body = export.to_xlsx(coops)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    headers = {"Content-Disposition": f"attachment; filename=koperasi.{fmt}"}
-    return Response(body, mimetype=mimetype, headers=headers)
+    return spreadsheet.attachment(body, f"koperasi.{fmt}")
 
 
 @bp.route("/<int:cooperative_id>")

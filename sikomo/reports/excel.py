@@ -5,7 +5,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring.schema import fields, lalu_twins
@@ -20,6 +20,8 @@ SOURCE_HEADER = "Sumber tahun lalu"  # written for the reader, not read back
 ANSWER_TEXT = {"terpenuhi": True, "ya": True, "tidak terpenuhi": False, "tidak": False}
 PREFILLED_FILL = PatternFill("solid", fgColor="E8F0FE")
 BOLD = Font(bold=True)
+OPEN = Protection(locked=False)  # the cells a pengurus fills; the rest of the sheet is protected
+FORMATS = {"date": "dd/mm/yyyy", "count": "#,##0"}  # money: "#,##0" too (Rp is the Satuan column)
 
 
 class TemplateErrors(Exception):
@@ -84,29 +86,74 @@ def template_workbook(report) -> bytes:
     sheet.append([*HEADER, SOURCE_HEADER])
     for cell in sheet[5]:
         cell.font = BOLD
+    dates = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                           formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                           errorTitle="Tanggal RAT", error="Isi tanggal, misalnya 14/03/2026.")  # fmt: skip
+    sheet.add_data_validation(dates)
     for key, lalu in _form_rows(report):
         label, source = fields()[key].label, sources.get(lalu) if lalu else None
         before = data.get(lalu) if lalu else None
-        sheet.append([key, label, _unit(key), data.get(key), before, source])
+        sheet.append([key, label, _unit(key), _cell_value(key, data.get(key)), before, source])
+        row = sheet.max_row
+        for column in (4, 5) if lalu else (4,):
+            cell = sheet.cell(row, column)
+            cell.protection, cell.number_format = OPEN, FORMATS.get(fields()[key].kind, "#,##0")
+        if key == "tanggal_rat":
+            dates.add(sheet.cell(row, 4))
         if source:
-            sheet.cell(sheet.max_row, 5).fill = PREFILLED_FILL
+            sheet.cell(row, 5).fill = PREFILLED_FILL
     for column, width in zip("ABCDEF", (32, 48, 10, 20, 20, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "C6"  # the header and the key and label columns stay in view
+    _protect(sheet)
     _questionnaire_sheet(wb, report, data.get("kuesioner", {}))
-    notes = wb.create_sheet("Petunjuk")
-    for line in (
-        "Isi kolom 'Tahun ini' (dan 'Tahun lalu' bila perlu) pada lembar Laporan.",
-        "Angka boleh ditulis 1234567 atau 1.234.567; sel kosong berarti belum diketahui, bukan 0.",
-        "Sel biru di kolom 'Tahun lalu' diisi dari laporan tahun buku sebelumnya (yang disetujui, "
-        "atau yang diajukan/diimpor bila belum ada yang disetujui); kolom Sumber menyebutkannya.",
-        "Sel 'Tahun lalu' yang dikosongkan diisi lagi dari laporan tahun buku sebelumnya.",
-        "Tanggal RAT ditulis sebagai tanggal (mis. 2026-03-14).",
-        "Jangan mengubah kolom Kunci. Lembar Kuesioner: pilih Terpenuhi atau Tidak terpenuhi.",
-    ):
-        notes.append([line])
+    _notes_sheet(wb)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _cell_value(key: str, value: Any) -> Any:
+    """A stored ISO date as an Excel date; anything else as stored."""
+    if fields()[key].kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value
+
+
+def _protect(sheet) -> None:
+    """Only the input cells can be typed in (no password: it guards against slips, not people;
+    the reader checks every key anyway). Columns may still be widened."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+
+
+NOTES = (
+    "Cara mengisi template laporan RAT",
+    "1. Isi kolom 'Tahun ini' (dan 'Tahun lalu' bila perlu) pada lembar Laporan; hanya sel isian "
+    "yang dapat diketik, kolom Kunci, Uraian dan Satuan dikunci.",
+    "2. Angka boleh ditulis 1234567 atau 1.234.567; sel kosong berarti belum diketahui, bukan 0.",
+    "3. SHU dan hasil usaha boleh negatif bila rugi (tulis -12.500.000).",
+    "4. Sel biru di kolom 'Tahun lalu' diisi dari laporan tahun buku sebelumnya (yang disetujui, "
+    "atau yang diajukan/diimpor bila belum ada yang disetujui); kolom Sumber menyebutkannya. "
+    "Sel 'Tahun lalu' yang dikosongkan diisi lagi dari laporan tahun buku sebelumnya.",
+    "5. Tanggal RAT diisi sebagai tanggal, misalnya 14/03/2026.",
+    "6. Lembar Kuesioner: pilih Terpenuhi atau Tidak terpenuhi pada kolom Jawaban.",
+    "7. Simpan sebagai .xlsx lalu unggah di halaman Ringkasan laporan. Bila ada isian yang salah, "
+    "tidak ada yang disimpan dan SIKOMO menyebut sel yang perlu diperbaiki.",
+)
+
+
+def _notes_sheet(wb: Workbook) -> None:
+    notes = wb.create_sheet("Petunjuk")
+    for line in NOTES:
+        notes.append([line])
+    notes["A1"].font = Font(bold=True, size=13)
+    notes.column_dimensions["A"].width = 110
+    for row in notes.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True)
 
 
 def _questionnaire_sheet(wb: Workbook, report, answers: dict[str, bool]) -> None:
@@ -125,8 +172,11 @@ def _questionnaire_sheet(wb: Workbook, report, answers: dict[str, bool]) -> None
             text = None if answer is None else ("Terpenuhi" if answer else "Tidak terpenuhi")
             sheet.append([item.code, indicator.name, item.text, text])
             choice.add(sheet.cell(sheet.max_row, 4))
+            sheet.cell(sheet.max_row, 4).protection = OPEN
     for column, width in zip("ABCD", (40, 40, 80, 18), strict=True):
         sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    _protect(sheet)
 
 
 def read_template(report, stream) -> tuple[dict[str, Any], dict[str, bool | None]]:

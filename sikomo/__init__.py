@@ -5,10 +5,11 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from sikomo import cli, format
+from sikomo import cli, format, resend
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
 
 MAX_ID = 2**31 - 1  # the id columns hold 32-bit integers: larger ids cannot exist
@@ -135,6 +136,7 @@ def register_error_handlers(app):
 
     for code in messages:
         app.register_error_handler(code, handler)
+    app.register_error_handler(CSRFError, resend.refused)
     app.before_request(refuse_nul)
 
 

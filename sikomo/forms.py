@@ -26,6 +26,10 @@ MESSAGES = {
     "The CSRF token is missing.": "Token CSRF tidak ada; muat ulang halaman.",
     "The CSRF token is invalid.": "Token CSRF tidak valid; muat ulang halaman.",
     "The CSRF token has expired.": "Token CSRF kedaluwarsa; muat ulang halaman.",
+    "The CSRF session token is missing.": "Sesi formulir tidak ditemukan; muat ulang halaman.",
+    "The CSRF tokens do not match.": "Token CSRF tidak cocok; muat ulang halaman.",
+    "The referrer header is missing.": "Permintaan tidak berasal dari halaman SIKOMO.",
+    "The referrer does not match the host.": "Permintaan tidak berasal dari halaman SIKOMO.",
 }
 
 

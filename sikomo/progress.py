@@ -16,15 +16,17 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, jsonify, session
+from flask import current_app, jsonify, session, url_for
 
 from sikomo.format import angka
 
 TOKEN = re.compile(r"[0-9a-f]{32}")
 FORM_FIELD = "kemajuan"  # the upload form's hidden field that carries the token
+DUPLICATE_WAIT = 300.0  # seconds a form sent twice waits for its first sending's answer
 EVERY_ROWS = 250  # importers call back at least this often
 EVERY_SECONDS = 0.2  # and the file is rewritten at most this often
 STALE_SECONDS = 6 * 3600  # files a crashed worker left behind are swept after this
@@ -124,6 +126,20 @@ def sweep(base: Path, now: float | None = None) -> None:
             pass  # another worker removed it first
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """Where an upload's answer is shown, and what it says (a flash message and its category)."""
+
+    url: str
+    message: str
+    category: str = "success"
+
+
+TOO_LONG = Outcome(
+    "", "Berkas yang sama masih diproses; muat ulang halaman ini sebentar lagi.", "warning"
+)
+
+
 @contextmanager
 def tracking(user_id: int, token: Any) -> Iterator[Tracker | None]:
     """A tracker for the upload's token (None without a valid one); its file goes at the end."""
@@ -140,6 +156,86 @@ def tracking(user_id: int, token: Any) -> Iterator[Tracker | None]:
             path.unlink(missing_ok=True)
         except OSError:
             pass  # swept later
+
+
+def once(
+    user_id: int,
+    token: Any,
+    work: Callable[[Tracker | None], Outcome],
+    wait: float = DUPLICATE_WAIT,
+) -> Outcome:
+    """Run an upload's `work` once per form token. The same form sent again (a double click, a
+    re-sent page) does not import twice: it waits for the first sending and answers as it did."""
+    path = path_of(root(), user_id, token)
+    if path is None:
+        with tracking(user_id, token) as tracker:
+            return work(tracker)
+    done = path.with_suffix(".done")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path.with_suffix(".claim"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return _answer_of_first(done, wait)
+    except OSError:  # no folder to claim in: the upload still runs, unguarded
+        log.warning("upload token not claimed under %s", path.parent, exc_info=True)
+        with tracking(user_id, token) as tracker:
+            return work(tracker)
+    outcome = TOO_LONG
+    try:
+        with tracking(user_id, token) as tracker:
+            outcome = work(tracker)
+    finally:
+        try:
+            write_atomically(done, asdict(outcome))
+        except OSError:
+            log.warning("upload answer not kept in %s", done, exc_info=True)
+    return outcome
+
+
+def _answer_of_first(done: Path, wait: float) -> Outcome:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Outcome(**json.loads(done.read_text()))
+        except (OSError, ValueError, TypeError):
+            if time.monotonic() >= deadline:
+                return TOO_LONG
+            time.sleep(0.2)
+
+
+def keep_result(user_id: int, result: dict) -> str | None:
+    """Keep a refused upload's result for the page the browser is sent to (post/redirect/get);
+    returns the token that page reads it back with (None if it could not be kept). Swept with
+    the progress files."""
+    token = new_token()
+    try:
+        write_atomically(path_of(root(), user_id, token).with_suffix(".hasil"), result)
+    except OSError:
+        log.warning("upload result not kept under %s", root(), exc_info=True)
+        return None
+    return token
+
+
+def refusal(
+    user_id: int, result: dict, lines: list, message: str, endpoint: str, **values
+) -> Outcome:
+    """The Outcome of a refused upload: its page, reading back the kept `result`; if it could
+    not be kept, the message itself names the first problems."""
+    token = keep_result(user_id, result)
+    if token is None:
+        message += (
+            " " + "; ".join(str(line) for line in lines[:5]) + ("; …" if len(lines) > 5 else ".")
+        )
+    return Outcome(url_for(endpoint, hasil=token, **values), message, "error")
+
+
+def kept_result(user_id: Any, token: Any) -> dict | None:
+    """The user's own kept result for `token`, or None (unknown, swept, someone else's)."""
+    path = path_of(root(), user_id, token)
+    try:
+        return json.loads(path.with_suffix(".hasil").read_text()) if path else None
+    except (OSError, ValueError):
+        return None
 
 
 def answer(token: str):

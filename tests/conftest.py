@@ -257,3 +257,9 @@ def make_token(app):
         return issue("test", cooperative, name).secret
 
     return factory
+
+
+def followed(client, response):
+    """The page a post/redirect/get answer sends the browser to (the POST must redirect)."""
+    assert response.status_code == 302, response.status_code
+    return client.get(response.headers["Location"])

@@ -34,7 +34,7 @@ MATRIX = [
     ("GET", "/koperasi/{other}/ubah",     302, 403, 403, 200, 200),
     ("POST", "/koperasi/{other}/ubah",    302, 403, 403, 302, 302),  # empty body: saves as is
     ("GET", "/koperasi/impor",            302, 403, 403, 200, 200),
-    ("POST", "/koperasi/impor",           302, 403, 403, 200, 200),
+    ("POST", "/koperasi/impor",           302, 403, 403, 422, 422),  # no file: form error
     ("GET", "/laporan/",                  302, 200, 403, 403, 403),
     ("POST", "/laporan/mulai",            302, 302, 403, 403, 403),
     ("GET", "/laporan/{own_report}",      302, 200, 200, 200, 200),

@@ -15,6 +15,7 @@ from sikomo.registry import importer as registry_importer
 from sikomo.registry.importer import COLUMNS, import_cooperatives
 from sikomo.reports import importer as report_importer
 from sikomo.reports.importer import import_reports
+from tests.conftest import followed
 from tests.statements import sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
@@ -223,7 +224,8 @@ def written(monkeypatch):
     real = progress.write_atomically
 
     def spy(path, state):
-        seen.append((path, state))
+        if path.suffix == ".json":  # not the answer kept for a form sent twice, or a result
+            seen.append((path, state))
         real(path, state)
 
     monkeypatch.setattr(progress, "write_atomically", spy)
@@ -248,21 +250,54 @@ def test_an_upload_with_errors_is_still_all_or_nothing_and_leaves_no_progress(
     login_as(Role.DINAS)
     df = report_rows(make_cooperative, 3).astype({"kas": object})
     df.loc[1, "kas"] = "seratus"
-    response = post(client, "/laporan/impor", df.to_csv(index=False).encode())
+    response = followed(client, post(client, "/laporan/impor", df.to_csv(index=False).encode()))
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "tidak ada yang disimpan" in page and "seratus" in page
+    assert "tidak ada yang disimpan" in page and "seratus" in page
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
     assert written[-1][1] == {"checked": 3, "written": 0, "total": 3}
-    assert list(folder.glob("*/*")) == []
+    assert list(folder.glob("*/*.json")) == []  # progress gone; the kept answer stays a while
 
 
 def test_a_register_upload_with_errors_writes_nothing(client, login_as, make_region, folder):
     make_region("Mojosari")
     login_as(Role.ADMIN)
     content = register_csv(3) + b"123,KSP Salah,Mojosari,,ksp,ya,,,\n"
-    response = post(client, "/koperasi/impor", content)
+    response = followed(client, post(client, "/koperasi/impor", content))
     assert "NIK harus tepat 16 digit angka." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Cooperative.id))) == 0
+
+
+def test_a_form_sent_twice_imports_once_and_answers_both_alike(
+    client, login_as, make_cooperative, folder
+):
+    login_as(Role.DINAS)
+    content = report_rows(make_cooperative, 3).to_csv(index=False).encode()
+    first, second = post(client, "/laporan/impor", content), post(client, "/laporan/impor", content)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 3
+    again = post(client, "/laporan/impor", content, token=TOKEN.replace("a", "b"))  # a new form
+    assert again.status_code == 302 and db.session.scalar(db.select(db.func.count(Report.id))) == 3
+
+
+def test_a_second_sending_while_the_first_runs_waits_for_its_answer(app, folder, monkeypatch):
+    user_id, outcome = 7, progress.Outcome("/laporan/impor", "3 laporan diimpor.")
+    with app.test_request_context():
+        monkeypatch.setattr(progress, "root", lambda: folder)
+        claim = folder / "7" / f"{TOKEN}.claim"
+        claim.parent.mkdir(parents=True)
+        claim.touch()  # a first sending is running
+        assert progress.once(user_id, TOKEN, lambda t: 1 / 0, wait=0.3) == progress.TOO_LONG
+        progress.write_atomically(folder / "7" / f"{TOKEN}.done", {"url": outcome.url,
+                                  "message": outcome.message, "category": "success"})  # fmt: skip
+        assert progress.once(user_id, TOKEN, lambda t: 1 / 0) == outcome
+
+
+def test_a_kept_result_is_read_back_only_by_its_user(app, folder, monkeypatch):
+    with app.test_request_context():
+        monkeypatch.setattr(progress, "root", lambda: folder)
+        token = progress.keep_result(5, {"errors": [{"baris": 2, "kolom": "nik", "pesan": "x"}]})
+        assert progress.kept_result(5, token)["errors"][0]["kolom"] == "nik"
+        assert progress.kept_result(6, token) is None and progress.kept_result(5, "../x") is None
 
 
 @pytest.mark.parametrize("token", ["", "bukan-token", "../x"])
@@ -311,4 +346,5 @@ def test_an_unwritable_progress_folder_does_not_stop_the_import(
     )
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 2
-    assert len(warnings) == 1  # once, then the tracker stops trying
+    written = [w for w in warnings if "progress not written" in w[0]]
+    assert len(written) == 1  # once, then the tracker stops trying

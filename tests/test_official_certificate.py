@@ -245,3 +245,17 @@ def test_a_long_letterhead_and_a_wide_logo_stay_on_the_page(client, people, conf
     assert "SANGAT PANJANG" in text and len(pdf_of(data).pages) == 1
     logo = next(i for i in page.images if i.image.size == (400, 100))
     assert logo is not None
+
+
+def test_the_favicon_and_the_office_logo_in_the_header(client, people):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    as_user(client, people["dinas"])
+    assert "brand-logo" not in client.get("/").get_data(as_text=True)
+    data = KOP | {"logo": (io.BytesIO(png(600, 300)), "logo.png")}
+    client.post("/pengaturan/", data=data, content_type="multipart/form-data")
+    sha = db.session.get(OfficeLogo, 1).sha256
+    page = client.get("/publik/").get_data(as_text=True)
+    assert f'src="/pengaturan/logo.png?v={sha[:12]}"' in page
+    cached = client.get(f"/pengaturan/logo.png?v={sha[:12]}")
+    assert cached.status_code == 200 and cached.cache_control.max_age == 30 * 86400

@@ -6,6 +6,7 @@ from openpyxl import Workbook, load_workbook
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, Cooperative, Jenis, Role
 from sikomo.registry.importer import COLUMNS, import_cooperatives
+from tests.conftest import followed
 from tests.statements import sent
 
 HEADER = ",".join(COLUMNS)
@@ -106,7 +107,9 @@ def test_malformed_files_are_refused_with_a_reason(mojosari, content, filename, 
 def test_upload_page_shows_errors_and_keeps_the_register_unchanged(client, login_as, mojosari):
     login_as(Role.DINAS)
     data = {"berkas": (io.BytesIO(f"{HEADER}\n1,X,Mojosari,,ksp,ya,,,\n".encode()), "a.csv")}
-    response = client.post("/koperasi/impor", data=data, content_type="multipart/form-data")
+    response = followed(
+        client, client.post("/koperasi/impor", data=data, content_type="multipart/form-data")
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "NIK harus tepat 16 digit angka." in body and "tidak ada data yang disimpan" in body

@@ -15,6 +15,7 @@ from sikomo.extensions import db
 from sikomo.models import Attachment, AuditEvent, Report, ReportStatus, Role
 from sikomo.reports import operations as ops
 from sikomo.reports.importer import import_reports
+from tests.conftest import followed
 from tests.statements import reads, sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
@@ -185,8 +186,11 @@ def test_a_spoiled_template_is_refused_whole_with_the_cell_named(client, draft, 
     rows = rows_by_key(wb["Laporan"])
     wb["Laporan"].cell(rows["bank"], 4).value = 5  # a good change that must not be applied
     spoil(wb, rows)
-    response = send_back(client, draft, wb)
-    assert response.status_code == 422 and words in html.unescape(response.get_data(as_text=True))
+    response = followed(client, send_back(client, draft, wb))
+    assert "hasil=" in response.request.url and "Draf tidak berubah" in response.get_data(
+        as_text=True
+    )
+    assert words in html.unescape(response.get_data(as_text=True))
     db.session.refresh(draft)
     assert "bank" not in draft.data
 
@@ -196,7 +200,7 @@ def test_a_file_that_is_not_xlsx_is_refused(client, draft):
     response = client.post(
         f"/laporan/{draft.id}/unggah", data=data, content_type="multipart/form-data"
     )
-    assert response.status_code == 422 and "bukan XLSX" in response.get_data(as_text=True)
+    assert "bukan XLSX" in followed(client, response).get_data(as_text=True)
 
 
 # --- Dinas bulk import ---------------------------------------------------------------------
@@ -290,9 +294,9 @@ def test_an_import_runs_as_many_queries_for_40_rows_as_for_10(make_cooperative, 
 def test_a_partly_bad_import_writes_nothing_and_lists_errors(
     client, dinas_with_register, spoil, column, words
 ):
-    response = import_csv(client, spoil(good_rows(dinas_with_register)))
+    response = followed(client, import_csv(client, spoil(good_rows(dinas_with_register))))
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and column in page and words in page
+    assert response.status_code == 200 and column in page and words in page
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
 
 

@@ -1,4 +1,4 @@
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -10,6 +10,15 @@ from sikomo.models import AuditEvent, Cooperative, Report, Role
 from sikomo.review.queue import DINAS_WORKLIST, worklist
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with the packaged icon."""
+    folder = current_app.static_folder + "/img"
+    return send_from_directory(
+        folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @bp.route("/")

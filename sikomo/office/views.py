@@ -1,5 +1,7 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from sikomo.auth.access import MANAGERS, roles_required
 from sikomo.extensions import db
@@ -58,5 +60,28 @@ def logo():
         abort(404)
     response = Response(row.png, mimetype="image/png")
     response.set_etag(row.sha256)
-    response.cache_control.public, response.cache_control.max_age = True, 3600
+    versioned = request.args.get("v") == row.sha256[:12]  # the header's address: this logo only
+    response.cache_control.public = True
+    response.cache_control.max_age = 30 * 86400 if versioned else 3600
     return response.make_conditional(request)
+
+
+LOGO_KEY = "sikomo.office_logo_url"  # kept in the request: one query per page at most
+
+
+def logo_url() -> str | None:
+    """The office logo's address for the header (it changes with the logo, so it may be cached
+    long), or None while no logo is set. Read once per page."""
+    kept = request.environ.get(LOGO_KEY, False)
+    if kept is False:
+        try:
+            sha = db.session.scalar(select(OfficeLogo.sha256).where(OfficeLogo.id == 1))
+        except SQLAlchemyError:  # an error page over a broken session still renders
+            sha = None
+        kept = request.environ[LOGO_KEY] = url_for("office.logo", v=sha[:12]) if sha else None
+    return kept
+
+
+@bp.app_context_processor
+def header_logo() -> dict:
+    return {"office_logo_url": logo_url}

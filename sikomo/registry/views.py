@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from flask import (
     current_app,
     flash,
@@ -17,7 +19,7 @@ from sikomo.models import Jenis, Role
 from sikomo.registry import bp, export
 from sikomo.registry import operations as ops
 from sikomo.registry.forms import CooperativeForm, ImportForm
-from sikomo.registry.importer import COLUMNS, import_cooperatives
+from sikomo.registry.importer import COLUMNS, RowError, import_cooperatives
 from sikomo.registry.values import parse_bool
 
 
@@ -101,30 +103,38 @@ def edit(cooperative_id):
 @roles_required(*MANAGERS)
 def import_file():
     form = ImportForm()
-    result = None
     if form.validate_on_submit():
         upload = form.berkas.data
-        with progress.tracking(current_user.id, request.form.get(progress.FORM_FIELD)) as tracker:
+
+        def work(tracker) -> progress.Outcome:
             result = import_cooperatives(
                 current_user, upload.read(), upload.filename or "", tracker
             )
-        if result.ok:
-            flash(
-                f"Impor berhasil: {angka(result.created)} koperasi baru, "
-                f"{angka(result.updated)} diperbarui, {angka(result.unchanged)} tanpa perubahan.",
-                "success",
+            if result.ok:
+                return progress.Outcome(
+                    url_for("registry.index"),
+                    f"Impor berhasil: {angka(result.created)} koperasi baru, "
+                    f"{angka(result.updated)} diperbarui, {angka(result.unchanged)} tanpa perubahan.",
+                )
+            return progress.refusal(
+                current_user.id,
+                {"errors": [asdict(e) for e in result.errors]},
+                result.errors,
+                "Impor dibatalkan: tidak ada data yang disimpan. Perbaiki kesalahan berikut.",
+                "registry.import_file",
             )
-            return redirect(url_for("registry.index"))
-        flash(
-            "Impor dibatalkan: tidak ada data yang disimpan. Perbaiki kesalahan berikut.", "error"
-        )
+
+        outcome = progress.once(current_user.id, request.form.get(progress.FORM_FIELD), work)
+        flash(outcome.message, outcome.category)
+        return redirect(outcome.url or url_for("registry.import_file"))
+    kept = progress.kept_result(current_user.id, request.args.get("hasil"))
     return render_template(
         "registry/import.html",
         form=form,
-        result=result,
+        errors=[RowError(**e) for e in kept["errors"]] if kept else None,
         columns=COLUMNS,
         token=progress.new_token(),
-    )
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/impor/kemajuan/<token>")

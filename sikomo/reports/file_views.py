@@ -1,5 +1,6 @@
 """Report files: attachments, the Excel template and upload, and the Dinas bulk import."""
 
+from dataclasses import asdict
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -13,7 +14,7 @@ from sikomo.models import Attachment, Role
 from sikomo.reports import attachments, bp, excel
 from sikomo.reports import operations as ops
 from sikomo.reports.forms import AttachmentForm, ImportForm, SubmitForm, UploadForm
-from sikomo.reports.importer import import_file
+from sikomo.reports.importer import RowError, import_file
 from sikomo.reports.views import (
     ALL_ROLES,
     expected_version,
@@ -21,7 +22,6 @@ from sikomo.reports.views import (
     report_or_404,
     section_context,
     sentence,
-    summary_context,
 )
 
 
@@ -99,11 +99,11 @@ def upload(report_id: int):
         if answers:
             ops.save_answers(current_user, report, answers, None)
     except excel.TemplateErrors as exc:
-        context = summary_context(report)
-        context["upload_errors"] = exc.errors
-        flash("Berkas tidak diterapkan: perbaiki kesalahan berikut lalu unggah lagi. Draf tidak berubah.",
-              "error")  # fmt: skip
-        return render_template("reports/summary.html", **context), 422
+        refused = progress.refusal(current_user.id, {"upload_errors": exc.errors}, exc.errors,
+                                   "Berkas tidak diterapkan: perbaiki kesalahan berikut lalu unggah "
+                                   "lagi. Draf tidak berubah.", "reports.summary", report_id=report.id)  # fmt: skip
+        flash(refused.message, refused.category)
+        return redirect(refused.url)
     except (ops.Conflict, ops.NotEditable) as exc:
         flash(str(exc), "error")
         return redirect(url_for("reports.summary", report_id=report.id))
@@ -115,18 +115,26 @@ def upload(report_id: int):
 @roles_required(Role.DINAS, Role.ADMIN)
 def import_reports():
     form = ImportForm()
-    result = None
     if form.validate_on_submit():
         upload = form.berkas.data
-        with progress.tracking(current_user.id, request.form.get(progress.FORM_FIELD)) as tracker:
+
+        def work(tracker) -> progress.Outcome:
             result = import_file(current_user, upload.read(), upload.filename or "", tracker)
-        if result.ok:
-            flash(f"{angka(result.created)} laporan diimpor sebagai diajukan "
-                  f"({angka(result.warnings)} peringatan kualitas dicatat).", "success")  # fmt: skip
-            return redirect(url_for("reports.import_reports"))
-    status = 422 if result is not None and not result.ok else 200
-    return render_template("reports/import.html", form=form, result=result,
-                           token=progress.new_token()), status  # fmt: skip
+            if result.ok:
+                return progress.Outcome(url_for("reports.import_reports"),
+                                        f"{angka(result.created)} laporan diimpor sebagai diajukan "
+                                        f"({angka(result.warnings)} peringatan kualitas dicatat).")  # fmt: skip
+            return progress.refusal(current_user.id, {"errors": [asdict(e) for e in result.errors]},
+                                    result.errors, "Impor dibatalkan: tidak ada laporan yang "
+                                    "disimpan. Perbaiki kesalahan berikut.", "reports.import_reports")  # fmt: skip
+
+        outcome = progress.once(current_user.id, request.form.get(progress.FORM_FIELD), work)
+        flash(outcome.message, outcome.category)
+        return redirect(outcome.url or url_for("reports.import_reports"))
+    kept = progress.kept_result(current_user.id, request.args.get("hasil"))
+    errors = [RowError(**e) for e in kept["errors"]] if kept else None
+    return render_template("reports/import.html", form=form, errors=errors,
+                           token=progress.new_token()), (422 if form.errors else 200)  # fmt: skip
 
 
 @bp.route("/impor/kemajuan/<token>")

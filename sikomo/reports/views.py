@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from scoring import ScoringError
-from sikomo import edit_rules
+from sikomo import edit_rules, progress
 from sikomo.assessments import is_health_scored, run_engine
 from sikomo.auth.access import STAFF, roles_required
 from sikomo.extensions import db
@@ -262,7 +262,9 @@ def preview(report_id: int):
 @roles_required(*ALL_ROLES)
 def summary(report_id: int):
     report = report_or_404(report_id)
-    return render_template("reports/summary.html", **summary_context(report))
+    kept = progress.kept_result(current_user.id, request.args.get("hasil")) or {}
+    context = summary_context(report) | {"upload_errors": kept.get("upload_errors")}
+    return render_template("reports/summary.html", **context)
 
 
 def summary_context(report: Report, form=None, explanations=None) -> dict:

@@ -9,6 +9,7 @@ from sikomo.edit_rules import questionnaire_for
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, Report, ReportStatus, Role
 from sikomo.reports import operations as ops
+from tests.conftest import as_user
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
 CURRENT = {k: v for k, v in SAMPLE.items() if k not in ("tahun_buku", "jenis", "tanggal_rat")}
@@ -253,3 +254,23 @@ def test_edit_rules_are_published_as_json(client):
     assert "jumlah_aset" in rules
     assert rules["kuesioner_lengkap"]["kind"] == "validitas"
     assert "impor massal" in rules["kuesioner_lengkap"]["scope"]
+
+
+def test_an_approved_version_replaced_by_a_later_approval_is_marked(
+    client, make_cooperative, make_report, make_user
+):
+    coop = make_cooperative()
+    first = make_report(coop, 2025)
+    second = Report(cooperative_id=coop.id, tahun_buku=2025, version=2,
+                    status=ReportStatus.DISETUJUI, data={"tahun_buku": 2025})  # fmt: skip
+    db.session.add(second)
+    draft = make_report(coop, 2024)
+    draft.status = ReportStatus.DRAF
+    db.session.commit()
+    assert ops.replaced([first, second, draft]) == {first.id: 2}
+    as_user(client, make_user(Role.PENGURUS, cooperative=coop))
+    summary = client.get(f"/laporan/{first.id}").get_data(as_text=True)
+    assert summary.count("diganti versi 2") == 1
+    as_user(client, make_user(Role.PENGAWAS, email="p@contoh.test"))
+    detail = client.get(f"/koperasi/{coop.id}").get_data(as_text=True)
+    assert detail.count("diganti versi 2") == 1 and "Disetujui" in detail

@@ -21,6 +21,7 @@ from sikomo.registry import operations as ops
 from sikomo.registry.forms import CooperativeForm, ImportForm
 from sikomo.registry.importer import COLUMNS, RowError, import_cooperatives
 from sikomo.registry.values import parse_bool
+from sikomo.reports.operations import replaced
 
 
 def filters_from_args(args) -> ops.Filters:
@@ -70,8 +71,9 @@ def export_list(fmt):
 def detail(cooperative_id):
     coop = cooperative_or_404(cooperative_id)
     return render_template(
-        "registry/detail.html", coop=coop, aktif=is_aktif(coop.id), reports=coop.reports
-    )
+        "registry/detail.html", coop=coop, aktif=is_aktif(coop.id), reports=coop.reports,
+        replaced=replaced(coop.reports),
+    )  # fmt: skip
 
 
 @bp.route("/baru", methods=["GET", "POST"])

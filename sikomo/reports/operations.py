@@ -241,3 +241,20 @@ def _attachment_copy(att: Attachment) -> dict[str, Any]:
         "uploaded_by_id",
     )
     return {k: getattr(att, k) for k in keys}
+
+
+def replaced(reports) -> dict[int, int]:
+    """{report id: the version replacing it} for each approved version that a later approved
+    version of the same cooperative and tahun buku replaced: only the newest one is in force."""
+    reports = list(reports)
+    newest: dict[tuple[int, int], int] = {}
+    for r in reports:
+        if r.status == ReportStatus.DISETUJUI:
+            key = (r.cooperative_id, r.tahun_buku)
+            newest[key] = max(newest.get(key, 0), r.version)
+    return {
+        r.id: newest[(r.cooperative_id, r.tahun_buku)]
+        for r in reports
+        if r.status == ReportStatus.DISETUJUI
+        and r.version < newest[(r.cooperative_id, r.tahun_buku)]
+    }

@@ -86,7 +86,7 @@ def dashboard():
     ]
     return render_template(
         "reports/dashboard.html", coop=coop, years=years, newest=newest, reports=reports,
-        approved=approved, form=form,
+        approved=approved, form=form, replaced=ops.replaced(reports),
     )  # fmt: skip
 
 
@@ -275,7 +275,8 @@ def summary_context(report: Report, form=None, explanations=None) -> dict:
         explanations=explanations if explanations is not None else data.get(ops.EXPLANATIONS, {}),
         preview=preview_of(report), form=form or SubmitForm(version_id=report.version_id),
         sections=sections_for(report, is_health_scored(report.cooperative)),
-        history=ops.versions(report.cooperative_id, report.tahun_buku),
+        history=(history := ops.versions(report.cooperative_id, report.tahun_buku)),
+        replaced=ops.replaced(history),
         return_note=return_note(report), upload_form=UploadForm(),
     )  # fmt: skip
 

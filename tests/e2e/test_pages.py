@@ -10,7 +10,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from sikomo.extensions import db
-from sikomo.models import Report, ReportStatus, User
+from sikomo.models import Assessment, Report, ReportStatus, User
+from sikomo.review.operations import DECIDED
 from tests.e2e.test_browser_flow import CHROMIUM, page  # noqa: F401 (fixture)
 
 axe_api = pytest.importorskip(
@@ -25,12 +26,13 @@ SIZES = ((390, 844), (1366, 768))
 SEVERE = {"serious", "critical"}
 
 
-def main_pages(own_report: int, report: int) -> dict[str, list[str]]:
+def main_pages(own_report: int, report: int, certificate: int) -> dict[str, list[str]]:
     neraca = "/laporan/{}/bagian/neraca"
     return {
         "-": ["/publik/", "/login"],
         "pengurus": ["/laporan/", f"/laporan/{own_report}", neraca.format(own_report),
-                     f"/laporan/{own_report}/bagian/kuesioner", "/akun/profil"],
+                     f"/laporan/{own_report}/bagian/kuesioner", "/akun/profil",
+                     f"/penilaian/{certificate}/sertifikat"],
         "pengawas": ["/", "/penilaian/", f"/penilaian/laporan/{report}", "/koperasi/",
                      "/indikator/", neraca.format(report)],
         "dinas": ["/", "/indikator/pengaturan", "/pengaturan/", "/koperasi/baru", "/koperasi/impor",
@@ -53,13 +55,18 @@ def demo_site(make_app):
             .where(User.email == "pengurus@sikomo.test")
             .order_by(Report.tahun_buku.desc())
         )
+        certificate = db.session.scalar(
+            db.select(Assessment.id).where(
+                Assessment.report_id == own, Assessment.status.in_(DECIDED)
+            )
+        )
         other = db.session.scalar(
             db.select(Report.id).where(Report.status == ReportStatus.DISETUJUI).order_by(Report.id)
         )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        yield f"http://127.0.0.1:{server.server_port}", main_pages(own, other)
+        yield f"http://127.0.0.1:{server.server_port}", main_pages(own, other, certificate)
         server.shutdown()
         thread.join(5)
         db.session.remove()

@@ -87,7 +87,7 @@ MATRIX = [
     ("GET", "/indikator/ekspor/indikator.pdf", 302, 403, 404, 404, 404),
     ("GET", "/indikator/lkjip.xlsx",      302, 403, 200, 200, 200),
     ("GET", "/indikator/audit",           302, 403, 200, 200, 200),
-    ("POST", "/indikator/audit",          302, 403, 200, 200, 200),  # no file: form error
+    ("POST", "/indikator/audit",          302, 403, 422, 422, 422),  # no file: form error
     ("GET", "/indikator/pengaturan",      302, 403, 403, 200, 200),
     ("POST", "/indikator/pengaturan",     302, 403, 403, 200, 200),  # nothing submitted
     ("GET", "/indikator/definisi/aktif_pct", 302, 403, 403, 200, 200),

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from sikomo.indicators.audit import audit_year, parse_number
+from sikomo.models import Role
 
 
 @pytest.fixture
@@ -85,3 +86,16 @@ def test_audit_catches_a_published_total_that_is_not_the_sum_of_its_rows(
 )
 def test_published_numbers_are_read_in_indonesian_or_plain_notation(text, expected):
     assert str(parse_number(text)) == expected
+
+
+def test_a_published_table_is_checked_on_the_page_after_a_redirect(client, login_as, register):
+    login_as(Role.DINAS)
+    table = "kecamatan;indicator;value\nMojosari;berkualitas;3\nSooko;berkualitas;NaN\nTotal;berkualitas;6\n"
+    data = {"berkas": (io.BytesIO(table.encode("utf-8-sig")), "tabel.csv")}
+    response = client.post(
+        "/indikator/audit?tahun=2026", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302 and "hasil=" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("Beda dengan hitung ulang") == 2  # Sooko's NaN is no figure; the total is 6
+    assert "Jumlah ≠ baris" not in page  # a total is summed only over rows that all hold figures

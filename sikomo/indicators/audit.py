@@ -53,9 +53,10 @@ def parse_number(text: str) -> Decimal | None:
     elif cleaned.count(".") > 1:
         cleaned = cleaned.replace(".", "")
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:
         return None
+    return value if value.is_finite() else None  # NaN, Infinity: not a published figure
 
 
 def check_totals(report: dict, result: AuditResult) -> None:
@@ -84,7 +85,9 @@ def check_totals(report: dict, result: AuditResult) -> None:
 
 
 def read_published(text: str) -> list[tuple[str, str, Decimal | None]]:
-    reader = csv.DictReader(io.StringIO(text))
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","  # Indonesian Excel: ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
     return [
         (row["kecamatan"].strip(), row["indicator"].strip(), parse_number(row["value"]))

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from sikomo import spreadsheet
+from sikomo import progress, spreadsheet
 from sikomo.auth.access import MANAGERS, STAFF, roles_required
 from sikomo.extensions import db
 from sikomo.indicators import bp, export
@@ -114,12 +114,18 @@ def lkjip():
 def audit():
     year = chosen_year()
     form = PublishedForm()
-    published = None
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # post/redirect/get: the compared table is kept for the answer
         published = form.berkas.data.read().decode("utf-8-sig", errors="replace")
+        kept = progress.keep_result(current_user.id, {"published": published})
+        if kept is not None:
+            return redirect(url_for("indicators.audit", tahun=year, hasil=kept))
+    else:
+        published = (progress.kept_result(current_user.id, request.args.get("hasil")) or {}).get(
+            "published"
+        )
     return render_template(
         "indicators/audit.html", year=year, form=form, result=audit_year(year, published)
-    )
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])

@@ -108,13 +108,18 @@ def add_sheet(
     return sheet
 
 
+def as_text(cell) -> None:
+    """Keep a cell's text a text: openpyxl takes one that starts with "=" for a formula."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
 def append_row(sheet: Worksheet, cols: list[Column], row) -> None:
     """One row; a formula ("=SUM(...)") in a numeric column stays a formula, text never is one."""
     sheet.append([None if v == "" else v for v in row])
     for cell, col in zip(sheet[sheet.max_row], cols, strict=False):
-        if isinstance(cell.value, str) and (col.kind == "text" or not cell.value.startswith("=")):
-            cell.value = cell.value  # re-set: openpyxl took a leading "=" as a formula
-            cell.data_type = "s"
+        if col.kind == "text" or not str(cell.value).startswith("="):
+            as_text(cell)
         whole = (
             col.kind == "number"
             and isinstance(cell.value, int | float | Decimal)

@@ -86,3 +86,16 @@ def test_indicator_tables_carry_count_rupiah_and_percent_formats(
     table = lkjip["Tabel 3.8"]
     assert table["A2"].font.bold and table.freeze_panes == "A3"
     assert table["F3"].number_format == '0.00" %"' and table["F3"].value.startswith("=IF(")
+
+
+def test_the_rat_template_shows_a_formula_like_name_as_text(
+    client, login_as, make_cooperative, make_report
+):
+    coop = make_cooperative('=HYPERLINK("http://x","klik")', nik="3516000000000124")
+    report = make_report(coop, 2025)
+    login_as(Role.PENGURUS, cooperative=coop)
+    sheet = load_workbook(io.BytesIO(client.get(f"/laporan/{report.id}/template.xlsx").data))[
+        "Laporan"
+    ]
+    assert sheet["B1"].data_type == "s" and sheet["B1"].value.startswith("=HYPERLINK")
+    assert sheet["B2"].value == "3516000000000124" and sheet["B2"].number_format == "@"

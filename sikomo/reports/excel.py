@@ -14,6 +14,7 @@ from sikomo.models import ReportStatus
 from sikomo.numbers import AmountError, parse_amount
 from sikomo.reports import operations as ops
 from sikomo.reports.sections import group_fields, has_lalu, questionnaire, sections_for
+from sikomo.spreadsheet import as_text
 
 HEADER = ("Kunci", "Uraian", "Satuan", "Tahun ini", "Tahun lalu")
 SOURCE_HEADER = "Sumber tahun lalu"  # written for the reader, not read back
@@ -81,6 +82,8 @@ def template_workbook(report) -> bytes:
     sheet.title = "Laporan"
     sheet.append(["Laporan RAT", report.cooperative.nama])
     sheet.append(["NIK", report.cooperative.nik or ""])
+    as_text(sheet["B1"])  # a name such as "=HYPERLINK(...)" is shown, never run
+    sheet["B2"].number_format = "@"
     sheet.append(["Tahun buku", report.tahun_buku])
     sheet.append([])
     sheet.append([*HEADER, SOURCE_HEADER])

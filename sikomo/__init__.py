@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from sikomo import cli, format, resend
+from sikomo import cli, format, headers, resend
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
 
 MAX_ID = 2**31 - 1  # the id columns hold 32-bit integers: larger ids cannot exist
@@ -40,6 +40,7 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_error_handlers(app)
     format.init_app(app)
+    headers.init_app(app)
     cli.init_app(app)
     return app
 

@@ -21,3 +21,12 @@ window.addEventListener("pageshow", function () {
     b.removeAttribute("aria-busy");
   });
 });
+
+// A select marked data-autosubmit sends its form when changed; a button marked data-print prints.
+// (Kept here rather than in onchange/onclick attributes, which the Content-Security-Policy refuses.)
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.submit();
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -1,5 +1,6 @@
 """Each role's main pages on the demo district, in Chromium at 390 × 844 and 1366 × 768: nothing
-wider than the screen, and no serious or critical axe-core violation. A screenshot of each page
+wider than the screen, nothing the Content-Security-Policy blocks, and no serious or critical
+axe-core violation. A screenshot of each page
 at each size lands in $SIKOMO_SCREENSHOTS (or the test's temporary folder) to be looked at."""
 
 import os
@@ -88,6 +89,10 @@ def test_main_pages_fit_the_screen_and_pass_axe(demo_site, page, tmp_path):  # n
     shots = Path(os.environ.get("SIKOMO_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     axe, problems, seen = axe_api.Axe(), [], 0
+    refused = []  # what the Content-Security-Policy blocked, as Chromium reports it
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
     for role, paths in pages.items():
         sign_in(page, base, role)
         for width, height in SIZES:
@@ -99,6 +104,8 @@ def test_main_pages_fit_the_screen_and_pass_axe(demo_site, page, tmp_path):  # n
                 seen += 1
                 name = f"{role}{path}".replace("/", "_").strip("_") or role
                 page.screenshot(path=shots / f"{name}-{width}.png", full_page=True)
+                problems += [f"{role} {path} at {width}: {text[:200]}" for text in refused]
+                refused.clear()
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 if wide > width:
                     problems.append(f"{role} {path} at {width}: {wide} px wide")

@@ -40,8 +40,10 @@ def test_passwords_are_stored_hashed(app, make_user):
 
 @pytest.mark.parametrize(
     ("next_url", "expected"),
-    [("/koperasi/", "/koperasi/"), ("https://jahat.test/", "/"), ("//jahat.test", "/")],
-)
+    [("/koperasi/", "/koperasi/"), ("https://jahat.test/", "/"), ("//jahat.test", "/"),
+     ("////jahat.test", "/"), ("/\\jahat.test", "/"), ("/\tjahat", "/"), ("/x\r\nSet-Cookie: a=b", "/"),
+     ("/laporan/?tahun=2025", "/laporan/?tahun=2025"), ("koperasi/", "/"), ("", "/")],
+)  # fmt: skip
 def test_login_follows_next_only_within_the_site(client, make_user, next_url, expected):
     make_user(Role.DINAS, email="dinas@contoh.test")
     response = login(client, "dinas@contoh.test", query_string={"next": next_url})

@@ -41,8 +41,17 @@ def logout():
 
 
 def safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site."""
-    if target and target.startswith("/") and "\\" not in target and not urlsplit(target).netloc:
+    """Follow ?next= only to a relative path of this site: one slash, then no host, no scheme,
+    no backslash and no control character (a browser reads //host, ////host or /\\host as
+    another site, and CR/LF would split the header)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.index")
 

@@ -25,6 +25,13 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+MISSING_KEY = (
+    "SECRET_KEY belum diatur. Tulis SECRET_KEY = '<64 karakter acak>' di instance/config.py, atau "
+    "set FLASK_SECRET_KEY (python3 -c 'import secrets; print(secrets.token_hex(32))'). Tanpa kunci "
+    "tetap, setiap proses gunicorn membuat kuncinya sendiri dan sesi pengguna gagal."
+)
+
+
 def create_app(test_config=None):
     """Create and configure the SIKOMO application."""
     app = Flask(
@@ -58,7 +65,9 @@ def load_config(app, test_config):
         uri = "sqlite:///" + os.path.join(app.instance_path, "sikomo.db")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
     if not app.config["SECRET_KEY"]:
-        # Sessions will not survive a restart; `make run` writes a persistent key to instance/.
+        if not (app.debug or app.testing):  # each worker would invent its own key: sessions fail
+            raise RuntimeError(MISSING_KEY)
+        # Development only: sessions will not survive a restart (`make run` writes a key).
         app.logger.warning("SECRET_KEY not configured; using a temporary random key")
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 

@@ -28,8 +28,16 @@ def test_plain_postgres_urls_use_psycopg3():
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_a_missing_secret_key_is_replaced_by_a_random_one(monkeypatch):
+def test_a_missing_secret_key_stops_the_start_outside_debug(monkeypatch):
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY belum diatur"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None})
+
+
+def test_in_debug_a_missing_secret_key_is_replaced_by_a_random_one(monkeypatch):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
     first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None})
     second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": None})
     assert len(first.config["SECRET_KEY"]) == 64

@@ -31,3 +31,7 @@ API_RATE_LIMIT = "60 per minute"  # per API token, or per address without one
 CERTIFICATE_VALID_YEARS = (
     2  # a health certificate lapses this long after its decision at the latest
 )
+# An uploaded table is refused before it is read when it holds more rows, or unpacks to more
+# bytes, than this (sikomo/upload_limits.py): an XLSX of 290 KB can unpack to 2 million rows.
+UPLOAD_MAX_ROWS = 50_000
+UPLOAD_MAX_UNPACKED = 50 * 1024 * 1024

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from sikomo import audit
+from sikomo import audit, upload_limits
 from sikomo.extensions import db
 from sikomo.models import Cooperative, Region
 from sikomo.progress import EVERY_ROWS, ProgressCallback
@@ -61,12 +61,18 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     """Read every cell as text; a CSV may use ',' or ';' as separator."""
     suffix = filename.rsplit(".", 1)[-1].lower()
     options = {"dtype": str, "keep_default_na": False}
-    if suffix == "xlsx":
-        return pd.read_excel(io.BytesIO(content), engine="openpyxl", **options)
-    if suffix == "csv":
+    if suffix not in ("xlsx", "csv"):
+        raise ValueError("Format berkas harus CSV atau XLSX.")
+    upload_limits.check(content, filename)  # a file too big to read is refused before parsing
+    try:
+        if suffix == "xlsx":
+            return pd.read_excel(io.BytesIO(content), engine="openpyxl", **options)
         text = content.decode("utf-8-sig")
         return pd.read_csv(io.StringIO(text), sep=None, engine="python", **options)
-    raise ValueError("Format berkas harus CSV atau XLSX.")
+    except UnicodeDecodeError:
+        raise ValueError("Berkas CSV harus disimpan sebagai UTF-8.") from None
+    except Exception:  # noqa: BLE001  (pandas and openpyxl raise many kinds for a broken file)
+        raise ValueError("Berkas tidak dapat dibaca sebagai tabel CSV atau XLSX.") from None
 
 
 def import_cooperatives(

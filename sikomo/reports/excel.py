@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring.schema import fields, lalu_twins
-from sikomo import prior_year
+from sikomo import prior_year, upload_limits
 from sikomo.models import ReportStatus
 from sikomo.numbers import AmountError, parse_amount
 from sikomo.reports import operations as ops
@@ -184,8 +184,12 @@ def _questionnaire_sheet(wb: Workbook, report, answers: dict[str, bool]) -> None
 
 def read_template(report, stream) -> tuple[dict[str, Any], dict[str, bool | None]]:
     """Values and answers from a filled template; raise TemplateErrors listing every problem."""
+    content = stream.read()
     try:
-        wb = load_workbook(BytesIO(stream.read()), data_only=True, read_only=True)
+        upload_limits.check(content, "template.xlsx")  # a zip bomb is refused before it is read
+        wb = load_workbook(BytesIO(content), data_only=True, read_only=True)
+    except upload_limits.TooLarge as exc:
+        raise TemplateErrors([str(exc)]) from None
     except Exception:  # openpyxl raises many kinds for a file that is not an XLSX
         raise TemplateErrors(["Berkas bukan XLSX yang dapat dibaca."]) from None
     errors: list[str] = []

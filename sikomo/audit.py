@@ -6,7 +6,9 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
 
+from sikomo import audit_guard
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, utcnow
 
@@ -26,6 +28,8 @@ def record_many(actor, action: str, changes: list[tuple[Any, Any, Any]]) -> None
     """Write one event per (object, before, after) in one multi-row INSERT (bulk imports)."""
     if changes:
         rows = [values(actor, action, obj, before, after) for obj, before, after in changes]
+        db.session.flush()  # events recorded before these are chained first
+        audit_guard.chain_rows(db.session.connection(), rows)
         db.session.execute(insert(AuditEvent), rows)
 
 
@@ -72,6 +76,19 @@ def jsonable(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_events(session, flush_context, instances):
+    """Chain the events this flush inserts, in the order they were recorded (their ids' order)."""
+    new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
+    if not new:
+        return
+    new.sort(key=lambda obj: inspect(obj).insert_order)
+    rows = [{k: getattr(obj, k) for k in audit_guard.CONTENT} for obj in new]
+    audit_guard.chain_rows(session.connection(), rows)
+    for obj, row in zip(new, rows, strict=True):
+        obj.chain = row["chain"]
 
 
 @event.listens_for(AuditEvent, "before_update")

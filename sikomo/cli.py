@@ -14,7 +14,7 @@ def init_app(app) -> None:
 
     commands = (seed_demo_command, create_user_command, import_command, regions_command,
                 import_reports_command, rescore_command, import_assessments_command,
-                refresh_scores_command, *INDICATOR_COMMANDS)  # fmt: skip
+                refresh_scores_command, verify_audit_command, *INDICATOR_COMMANDS)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
 
@@ -90,3 +90,22 @@ def regions_command(file: Path):
     from sikomo.regions import load_regions
 
     click.echo(f"Kecamatan baru/diubah: {load_regions('cli', file)}")
+
+
+@click.command("verify-audit")
+def verify_audit_command():
+    """Check the audit trail's hash chain; exit 1 at the first row that does not follow."""
+    from sikomo import audit_guard
+    from sikomo.extensions import db
+
+    verdict = audit_guard.verify(db.session.connection())
+    if verdict.broken_at is not None:
+        click.echo(f"Jejak audit RUSAK: peristiwa #{verdict.broken_at} tidak menyambung dengan "
+                   f"peristiwa sebelumnya (diubah, disisipkan, atau ada yang dihapus sebelumnya).")  # fmt: skip
+        raise SystemExit(1)
+    if not verdict.head_matches:
+        click.echo("Jejak audit RUSAK: peristiwa terakhir tidak sama dengan ujung rantai yang "
+                   "tersimpan (ada peristiwa terakhir yang dihapus).")  # fmt: skip
+        raise SystemExit(1)
+    click.echo(f"Jejak audit utuh: {verdict.rows:,} peristiwa.".replace(",", "."))
+    click.echo(f"Ujung rantai: {verdict.head} (catat di luar SIKOMO untuk dibandingkan kelak)")

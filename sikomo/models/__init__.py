@@ -19,6 +19,7 @@ from sikomo.models.base import (
 from sikomo.models.indicator_cache import IndicatorMoved, IndicatorSeries
 from sikomo.models.office import (
     AuditEvent,
+    AuditHead,
     IndicatorDefinition,
     IndicatorDirection,
     OfficeLogo,
@@ -54,6 +55,7 @@ __all__ = [
     "AssessmentStatus",
     "Attachment",
     "AuditEvent",
+    "AuditHead",
     "Cooperative",
     "IndicatorDefinition",
     "IndicatorDirection",

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sikomo import audit_guard
 from sikomo.extensions import db
 from sikomo.models.base import (
     JSONType,
@@ -45,8 +46,20 @@ class AuditEvent(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # SHA-256 of the previous row's chain and this row's content (sikomo/audit_guard.py)
+    chain: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+
+audit_guard.attach(AuditEvent.__table__)  # UPDATE and DELETE refused in the database itself
+
+
+class AuditHead(db.Model):
+    """The audit chain's last value; writers take this one row first, so they chain in turn."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    chain: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(db.Model):

@@ -58,6 +58,8 @@ def load_config(app, test_config):
     app.config.from_prefixed_env()
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SIKOMO_PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = os.environ["SIKOMO_PUBLIC_URL"]
     if test_config is not None:
         app.config.from_mapping(test_config)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -22,9 +22,10 @@ RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute"
 
 # The site's public address (e.g. https://sikomo.mojokertokab.go.id): what a certificate's QR code
-# and verification link point at. Set it in production (FLASK_PUBLIC_URL); without it the
-# address the request came in on is printed.
+# and verification link point at, never the Host header a request sent. Set it in production
+# (SIKOMO_PUBLIC_URL or FLASK_PUBLIC_URL); without it the development address below is printed.
 PUBLIC_URL = None
+DEVELOPMENT_URL = "http://127.0.0.1:5000/"  # what `make run` serves
 
 PER_PAGE = 50
 API_RATE_LIMIT = "60 per minute"  # per API token, or per address without one

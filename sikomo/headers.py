@@ -38,7 +38,8 @@ def secure(response):
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if _signed_in() and not request.path.startswith("/static/"):
+    public = response.cache_control.public  # a public asset (the office logo) may be cached
+    if _signed_in() and not public and not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"  # financial pages and exports: never cached
         response.headers.pop("Expires", None)
     return response

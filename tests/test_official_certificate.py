@@ -86,9 +86,11 @@ def test_the_verification_link_is_the_configured_address_not_the_host_header(
     app, client, people, confirmed
 ):
     with app.test_request_context("/", headers={"Host": "evil.example"}):
-        assert review_views.site_root() == "http://evil.example/"  # nothing configured
+        assert review_views.site_root() == "http://127.0.0.1:5000/"  # nothing configured
         app.config["PUBLIC_URL"] = PUBLIC
-        assert review_views.site_root() == PUBLIC
+        assert review_views.site_root() == PUBLIC + "/"
+    body = client.get(f"/penilaian/{confirmed.id}/sertifikat", headers={"Host": "evil.example"})
+    assert "evil.example" not in body.get_data(as_text=True)
     body = as_user(client, people["pengawas"]).get(f"/penilaian/{confirmed.id}/sertifikat")
     body = body.get_data(as_text=True)
     assert f"{PUBLIC}/publik/koperasi/" in body and "localhost" not in body

@@ -269,9 +269,10 @@ def certificate_or_404(assessment_id: int) -> Assessment:
 
 
 def site_root() -> str:
-    """Where the public verifies a certificate: the configured PUBLIC_URL, never a Host header
-    a request made up (the request's own root only where none is configured)."""
-    return current_app.config.get("PUBLIC_URL") or request.url_root
+    """Where the public verifies a certificate: the configured PUBLIC_URL (else the development
+    address), never the Host header a request sent."""
+    root = current_app.config.get("PUBLIC_URL") or current_app.config["DEVELOPMENT_URL"]
+    return root if root.endswith("/") else root + "/"
 
 
 @bp.route("/<int:assessment_id>/sertifikat")

@@ -14,7 +14,6 @@ from sqlalchemy import (
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from sikomo.extensions import db
 from sikomo.models.base import Jenis, JSONType, Role, str_enum, utcnow
@@ -96,10 +95,14 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        from sikomo.auth.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        from sikomo.auth.passwords import verify
+
+        return verify(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -62,6 +62,9 @@ def load_config(app, test_config):
         app.config["PUBLIC_URL"] = os.environ["SIKOMO_PUBLIC_URL"]
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if str(app.config.get("PUBLIC_URL") or "").startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: cookies never go plain
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri:
         uri = "sqlite:///" + os.path.join(app.instance_path, "sikomo.db")
@@ -108,10 +111,12 @@ def register_blueprints(app):
     from sikomo.registry import bp as registry_bp
     from sikomo.reports import bp as reports_bp
     from sikomo.review.views import bp as review_bp
+    from sikomo.sessions.views import bp as sessions_bp
     from sikomo.tokens import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(sessions_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)

@@ -12,6 +12,8 @@ SESSION_COOKIE_SECURE = False  # set True behind HTTPS (FLASK_SESSION_COOKIE_SEC
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+REMEMBER_COOKIE_DURATION = timedelta(days=30)  # "Ingat saya"; a logout ends it (sikomo/sessions)
+SESSION_IDLE_MINUTES = 120  # a session unused this long ends by itself
 
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # request cap; attachments are refused above 10 MB

@@ -242,7 +242,7 @@ def answer(token: str):
     """The poll's JSON: the signed-in user's own progress only, else 404 (nothing leaks)."""
     # The user id from the signed session, not `current_user`: loading the user would query a
     # database that, on SQLite, the very import being reported may hold locked.
-    state = read(path_of(root(), session.get("_user_id"), token))
+    state = read(path_of(root(), session.get("uid"), token))
     if state is None:
         response = jsonify(pesan="Kemajuan impor tidak ditemukan.")
         response.status_code = 404

@@ -29,6 +29,7 @@ from sikomo.models import (
     Role,
     User,
 )
+from sikomo.sessions import operations as sessions
 
 # Random examples locally; on CI the same examples every run, so a landing never hangs on luck.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -188,21 +189,28 @@ def login_as(client, make_user, make_cooperative):
         if role == Role.PENGURUS and cooperative is None:
             cooperative = make_cooperative("Koperasi Milik Pengurus")
         user = make_user(role, cooperative=cooperative)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        as_user(client, user)
         return user
 
     return login
 
 
 def as_user(client, user):
-    """Log the test client in as `user`, also after another user's requests in the same test."""
+    """Log the test client in as `user` (a new server-side session, as a sign-in makes), also
+    after another user's requests in the same test."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = signed_in_token(user)
+        session["uid"] = user.id
         session["_fresh"] = True
     g.pop("_login_user", None)  # the test app context outlives requests
     return client
+
+
+def signed_in_token(user) -> str:
+    """The token of a new live session of `user`, as the login view starts one."""
+    token = sessions.start(user)
+    db.session.commit()
+    return token
 
 
 # --- Review (pengawas) fixtures -------------------------------------------------------------

@@ -71,6 +71,9 @@ MATRIX = [
     ("GET", "/pengaturan/logo.png",       404, 404, 404, 404, 404),  # public; none uploaded
     ("GET", "/akun/profil",               302, 200, 200, 200, 200),
     ("POST", "/akun/profil",              302, 422, 422, 422, 422),  # empty body: name required
+    ("GET", "/akun/sesi/",                302, 200, 200, 200, 200),
+    ("POST", "/akun/sesi/akhiri-lain",    302, 302, 302, 302, 302),
+    ("POST", "/akun/sesi/999999/akhiri",  302, 302, 302, 302, 302),  # not one's own: a message
     ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),
     ("GET", "/penilaian/{own_certificate}/sertifikat", 302, 200, 200, 200, 200),
     ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),

@@ -2,6 +2,7 @@ import pytest
 
 from sikomo.extensions import db
 from sikomo.models import AuditEvent, Role, User
+from tests.conftest import as_user
 
 PASSWORD = "rahasia-123"  # make_user's default
 
@@ -85,8 +86,7 @@ def test_csrf_protects_registry_changes(make_app, make_user, make_region):
         user = make_user(Role.DINAS)
         region = make_region()
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+        as_user(client, user)
         data = {"nama": "KSP Tanpa Token", "region_id": region.id, "jenis": "ksp"}
         assert client.post("/koperasi/baru", data=data).status_code == 400
         assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == 0

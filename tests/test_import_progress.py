@@ -15,7 +15,7 @@ from sikomo.registry import importer as registry_importer
 from sikomo.registry.importer import COLUMNS, import_cooperatives
 from sikomo.reports import importer as report_importer
 from sikomo.reports.importer import import_reports
-from tests.conftest import followed
+from tests.conftest import as_user, followed
 from tests.statements import sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
@@ -182,8 +182,7 @@ def test_another_users_token_is_not_found(client, make_user, folder, url):
     owner = make_user(Role.DINAS, email="pemilik@contoh.test")
     own_progress(folder, owner)
     other = make_user(Role.ADMIN, email="lain@contoh.test")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(other.id)
+    as_user(client, other)
     response = client.get(url + TOKEN)
     assert response.status_code == 404 and "300" not in response.get_data(as_text=True)
 

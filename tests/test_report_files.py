@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from flask import g
 from openpyxl import load_workbook
 
 from sikomo.extensions import db
 from sikomo.models import Attachment, AuditEvent, Report, ReportStatus, Role
 from sikomo.reports import operations as ops
 from sikomo.reports.importer import import_reports
-from tests.conftest import followed
+from tests.conftest import as_user, followed
 from tests.statements import reads, sent
 
 SAMPLE = json.loads((Path(__file__).parent / "scoring/data/ksp_sejahtera_2025.json").read_text())
@@ -81,9 +80,7 @@ def test_only_that_cooperative_and_staff_may_download(client, draft, make_user, 
     users = [(make_user(Role.PENGURUS, email="tetangga@contoh.test", cooperative=neighbour), 404)]
     users += [(make_user(role), 200) for role in (Role.PENGAWAS, Role.DINAS, Role.ADMIN)]
     for user, expected in users:
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-        g.pop("_login_user", None)  # the test app context outlives requests; forget the cached user
+        as_user(client, user)
         with client.get(f"/laporan/lampiran/{att.id}") as download:
             assert download.status_code == expected, user.role
 

@@ -7,6 +7,7 @@ from flask import g
 
 from sikomo.extensions import db
 from sikomo.models import Role, User
+from tests.conftest import as_user
 
 TYPED = "Budi Santoso, S.E."
 
@@ -21,10 +22,7 @@ def signed_in(app, user):
     earlier request cached in g, its user and its CSRF token)."""
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-    return client
+    return as_user(app.test_client(), user)
 
 
 def test_an_expired_form_comes_back_with_the_typed_text_and_can_be_resent(make_app, make_user):

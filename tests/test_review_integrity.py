@@ -10,7 +10,7 @@ from sikomo.models import Assessment, AuditEvent, Predikat, Report, ReportStatus
 from sikomo.reports import operations as reports
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
-from tests.conftest import all_answers
+from tests.conftest import all_answers, as_user
 from tests.decisions import decide
 
 JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifikasi."
@@ -248,9 +248,7 @@ def test_the_pengurus_sees_the_carried_corrections_on_the_questionnaire(
     ops.correct_answers(pengawas, first, {ITEM: False}, first.version_id, {ITEM: NOTE})
     return_report(pengawas, first)
     draft = reports.reopen(pengurus, first)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(pengurus.id)
-        session["_fresh"] = True
+    as_user(client, pengurus)
     body = client.get(f"/laporan/{draft.id}/bagian/kuesioner").get_data(as_text=True)
     assert f"Koreksi pengawas dari versi 1: <strong>Tidak</strong> — catatan: {NOTE}" in body
     assert f'href="#butir-{ITEM}"' in body
@@ -372,8 +370,7 @@ def test_a_confirmation_or_answer_a_newer_ruleset_dropped_is_ignored_not_a_dead_
     db.session.commit()
     result = ops.live_result(report)
     assert result.complete and result.not_applicable == {}
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(pengawas.id), True
+    as_user(client, pengawas)
     page = client.get(f"/penilaian/laporan/{report.id}").get_data(as_text=True)
     assert "tidak dapat dinilai" not in page and "92,19" in page
     assert setujui(pengawas, report).predikat == Predikat.SEHAT

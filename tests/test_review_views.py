@@ -4,11 +4,12 @@ import pytest
 from sqlalchemy import func, select
 
 from sikomo.extensions import db
+from sikomo.format import tanggal
 from sikomo.foureyes import operations as four_eyes
 from sikomo.models import Assessment, Predikat, ReportStatus, Role
 from sikomo.review import corrections as fix
 from sikomo.review import operations as ops
-from tests.conftest import all_answers
+from tests.conftest import all_answers, as_user
 from tests.decisions import decide, second_pengawas
 from tests.rendered import rendered_context, review_page
 
@@ -16,10 +17,7 @@ JUSTIFICATION = "Temuan lapangan: agunan pinjaman terbesar tidak dapat diverifik
 
 
 def log_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    return client
+    return as_user(client, user)
 
 
 @pytest.fixture
@@ -138,9 +136,9 @@ def test_the_certificate_prints_everything_that_identifies_the_decision(
         "Tahun buku</th><td>2025",
         "92,19",
         "Sehat",
-        f"Ditetapkan pada {row.decided_at.day} ",
+        f"Ditetapkan pada {tanggal(row.decided_at)}",  # on the district's clock (WIB)
         pengawas.name,
-        "http://localhost/publik/koperasi/3516000000000042",
+        "http://127.0.0.1:5000/publik/koperasi/3516000000000042",  # PUBLIC_URL unset here
         "Peraturan Menteri Koperasi dan UKM Nomor 9 Tahun 2020",
     ):
         assert text in body, text

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from sikomo import audit
@@ -9,6 +9,7 @@ from sikomo.auth.forms import LoginForm
 from sikomo.auth.operations import authenticate
 from sikomo.extensions import db, limiter, login_manager
 from sikomo.models import Role, User
+from sikomo.sessions import operations as sessions
 
 
 def login_rate_limit() -> str:
@@ -24,7 +25,10 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session at sign-in: nothing carried over from before
+            sessions.start(user)
             login_user(user, remember=form.remember.data)
+            session["uid"] = user.id  # read by the import progress poll, which reads no database
             audit.record(user, "user.login", user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
@@ -35,7 +39,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end(current_user.session_token)
+    audit.record(current_user, "user.logout", current_user)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("Anda telah keluar.", "info")
     return redirect(url_for("auth.login"))
 
@@ -57,8 +65,9 @@ def safe_next(target: str | None) -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    """The user of a live server-side session (the cookie holds its token, never an id)."""
+    return sessions.lookup(token)
 
 
 @bp.app_context_processor

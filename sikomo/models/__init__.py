@@ -42,6 +42,7 @@ from sikomo.models.reports import (
     refresh_counted_latest,
 )
 from sikomo.models.scores import ReportResult, ReportScore
+from sikomo.models.session import UserSession
 
 __all__ = [
     "COUNTED_LATEST_INPUTS",
@@ -78,6 +79,7 @@ __all__ = [
     "Setting",
     "Target",
     "User",
+    "UserSession",
     "counted",
     "counted_latest_value",
     "parse_date",

@@ -89,10 +89,18 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     cooperative: Mapped[Cooperative | None] = relationship()
+    # The token of the server-side session this object was loaded for (sikomo/sessions): what
+    # Flask-Login keeps in the session and the remember-me cookie, never the bare id.
+    session_token = None  # str | None: set by sikomo.sessions.start and .lookup, not stored
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("a user signs in through sikomo.sessions.start, which gives a token")
+        return self.session_token
 
     def set_password(self, password: str) -> None:
         from sikomo.auth.passwords import hash_password

@@ -51,6 +51,15 @@ def attach(table) -> None:
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
 
 
+HEAD_ROW = f"INSERT INTO audit_head (id, chain) VALUES (1, '{GENESIS}')"
+
+
+def attach_head(table) -> None:
+    """Create the head row with its table, so that every write finds it (one statement fewer
+    than looking for it, and the same statements for every write)."""
+    event.listen(table, "after_create", DDL(HEAD_ROW))
+
+
 def link(previous: str, row: dict) -> str:
     """The chain value of `row` after `previous`."""
     content = {k: row.get(k) for k in CONTENT}

@@ -62,6 +62,9 @@ class AuditHead(db.Model):
     chain: Mapped[str] = mapped_column(String(64))
 
 
+audit_guard.attach_head(AuditHead.__table__)  # the head row exists from the start
+
+
 class Setting(db.Model):
     """Key/value settings such as aktif_window; their defaults live in settings.py."""
 

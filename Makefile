@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app sikomo
 PG_TEST_URL = $(shell scripts/pg-test-url.sh)
 
-.PHONY: run test install lint dbcheck pytest pytest-pg clean
+.PHONY: run serve test install lint dbcheck pytest pytest-pg clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +24,17 @@ run: install instance/config.py
 	$(FLASK) refresh-scores
 	@echo "SIKOMO berjalan di http://127.0.0.1:5000 (Ctrl+C untuk berhenti); akun demo di atas."
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn, migrations applied, no demo data; SECRET_KEY must be configured
+# (instance/config.py or FLASK_SECRET_KEY). See docs/deploy.md.
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
+serve: install
+	@if [ -z "$$FLASK_SECRET_KEY" ] && ! grep -qs '^SECRET_KEY' instance/config.py; then \
+	  echo "SECRET_KEY belum diatur: lihat docs/deploy.md (FLASK_SECRET_KEY atau instance/config.py)."; exit 1; fi
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - \
+	  --forwarded-allow-ips 127.0.0.1 'sikomo:create_app()'
 
 test: install lint dbcheck pytest pytest-pg
 

@@ -7,9 +7,11 @@ from pathlib import Path
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from sikomo import cli, format, headers, resend
+from sikomo.demo import banner
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
 
 MAX_ID = 2**31 - 1  # the id columns hold 32-bit integers: larger ids cannot exist
@@ -41,6 +43,8 @@ def create_app(test_config=None):
         instance_relative_config=True,
     )
     load_config(app, test_config)
+    if hops := int(app.config.get("PROXY_HOPS") or 0):  # only behind a proxy one configured
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=hops)
     app.url_map.converters["int"] = IdConverter  # before any route is registered
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
@@ -48,6 +52,7 @@ def create_app(test_config=None):
     register_error_handlers(app)
     format.init_app(app)
     headers.init_app(app)
+    banner.init_app(app)
     cli.init_app(app)
     return app
 

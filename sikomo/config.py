@@ -21,7 +21,9 @@ MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # request cap; attachments are refused ab
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
-LOGIN_RATE_LIMIT = "10 per minute"
+# Failed sign-ins are counted in Redis when this names one (redis://127.0.0.1:6379/0), else in
+# the database; either way every worker sees the same counts (sikomo/auth/throttle.py).
+LOGIN_THROTTLE_REDIS = None
 
 # The site's public address (e.g. https://sikomo.mojokertokab.go.id): what a certificate's QR code
 # and verification link point at, never the Host header a request sent. Set it in production
@@ -38,3 +40,7 @@ CERTIFICATE_VALID_YEARS = (
 # bytes, than this (sikomo/upload_limits.py): an XLSX of 290 KB can unpack to 2 million rows.
 UPLOAD_MAX_ROWS = 50_000
 UPLOAD_MAX_UNPACKED = 50 * 1024 * 1024
+# Reverse proxies in front of SIKOMO whose X-Forwarded-For/-Proto/-Prefix headers are believed
+# (Werkzeug's ProxyFix): 0 believes none, which is right when nothing sits in front; 1 behind one
+# nginx (docs/deploy.md). The Host header is never taken from a proxy: links use PUBLIC_URL.
+PROXY_HOPS = 0

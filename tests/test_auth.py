@@ -92,16 +92,6 @@ def test_csrf_protects_registry_changes(make_app, make_user, make_region):
         assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == 0
 
 
-def test_login_attempts_are_rate_limited(make_app, make_user):
-    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    with app.app_context():
-        make_user(Role.DINAS, email="dinas@contoh.test")
-        client = app.test_client()
-        statuses = [login(client, "dinas@contoh.test", "salah").status_code for _ in range(4)]
-        assert statuses == [200, 200, 200, 429]
-        assert client.get("/login").status_code == 200  # only POST is limited
-
-
 def test_create_user_command_hashes_the_password(runner):
     result = runner.invoke(
         args=[

@@ -94,3 +94,14 @@ def test_drafts_and_returned_reports_do_not_count_as_rat_held(make_cooperative, 
     report.status = ReportStatus.DIAJUKAN
     db.session.commit()
     assert aktif_ids(year=2026) == {coop.id}
+
+
+def test_every_page_says_so_while_the_demo_accounts_can_sign_in(client, runner):
+    assert "Situs demo" not in client.get("/login").get_data(as_text=True)
+    runner.invoke(args=["seed-demo"])
+    for path in ("/login", "/publik/"):
+        assert "Situs demo" in client.get(path).get_data(as_text=True), path
+    for user in db.session.scalars(db.select(User).where(User.email.like("%@sikomo.test"))):
+        user.active = False
+    db.session.commit()
+    assert "Situs demo" not in client.get("/login").get_data(as_text=True)

@@ -55,3 +55,20 @@ def test_no_template_has_an_inline_script_or_event_handler():
         ]
         found += [f"{template.name}: style=" for _ in re.findall(r"\sstyle=\"", text)]
     assert not found, found
+
+
+def test_proxy_headers_are_believed_only_behind_a_configured_proxy(make_app):
+    seen = []
+    for hops in (0, 1):
+        app = make_app(PROXY_HOPS=hops)
+
+        @app.get("/_alamat")
+        def address():
+            from flask import request
+
+            return f"{request.remote_addr} {request.scheme}"
+
+        with app.test_client() as client:
+            seen.append(client.get("/_alamat", headers={"X-Forwarded-For": "203.0.113.9",
+                                                        "X-Forwarded-Proto": "https"}).get_data(as_text=True))  # fmt: skip
+    assert seen == ["127.0.0.1 http", "203.0.113.9 https"]

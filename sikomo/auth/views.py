@@ -1,30 +1,38 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from sikomo import audit
-from sikomo.auth import bp
+from sikomo.auth import bp, throttle
 from sikomo.auth.forms import LoginForm
 from sikomo.auth.operations import authenticate
-from sikomo.extensions import db, limiter, login_manager
+from sikomo.extensions import db, login_manager
 from sikomo.models import Role, User
 from sikomo.sessions import operations as sessions
 
 
-def login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
+        email, address = form.email.data, request.remote_addr
+        if wait := throttle.wait_seconds(email, address):  # refused before the password is read
+            flash(
+                f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {wait} detik.", "error"
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(email, form.password.data)
+        if user is None:
+            throttle.failed(email, address)
+            audit.record(
+                None, "user.login_failed", None, None, {"email": email[:254], "alamat": address}
+            )
+            db.session.commit()
+        else:
+            throttle.succeeded(email)
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             sessions.start(user)
             login_user(user, remember=form.remember.data)

@@ -43,6 +43,7 @@ from sikomo.models.reports import (
 )
 from sikomo.models.scores import ReportResult, ReportScore
 from sikomo.models.session import UserSession
+from sikomo.models.throttle import LoginFailure
 
 __all__ = [
     "COUNTED_LATEST_INPUTS",
@@ -80,6 +81,7 @@ __all__ = [
     "Target",
     "User",
     "UserSession",
+    "LoginFailure",
     "counted",
     "counted_latest_value",
     "parse_date",

@@ -44,3 +44,4 @@ UPLOAD_MAX_UNPACKED = 50 * 1024 * 1024
 # (Werkzeug's ProxyFix): 0 believes none, which is right when nothing sits in front; 1 behind one
 # nginx (docs/deploy.md). The Host header is never taken from a proxy: links use PUBLIC_URL.
 PROXY_HOPS = 0
+ATTACHMENT_QUOTA_MB = 200  # what one cooperative's attachment files may take on disk

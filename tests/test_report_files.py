@@ -320,3 +320,48 @@ def test_import_errors_are_listed_in_row_order_when_a_later_row_is_read_first(
     assert lines == sorted(lines)
     assert {(2, "kas"), (3, "nik"), (4, "kas")} <= {(e.baris, e.kolom) for e in result.errors}
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
+
+
+def test_a_removed_attachment_leaves_the_disk_once_no_version_points_to_it(client, draft, app):
+    from sikomo.reports import attachments
+
+    upload(client, draft, PDF, "a.pdf")
+    first = db.session.scalar(db.select(Attachment))
+    path = attachments.path_of(first)
+    twin = Attachment(report_id=first.report_id, filename="salinan.pdf", stored_name=first.stored_name,
+                      content_type=first.content_type, size=first.size, sha256=first.sha256)  # fmt: skip
+    db.session.add(twin)
+    db.session.commit()
+    attachments.remove(None, first)
+    assert path.exists()  # another row still points to the file
+    attachments.remove(None, twin)
+    assert not path.exists()
+
+
+def test_a_cooperative_beyond_its_attachment_quota_is_refused(client, draft, app):
+    app.config["ATTACHMENT_QUOTA_MB"] = 0
+    response = upload(client, draft, PDF, "a.pdf")
+    assert "kuota lampiran" in response.get_data(as_text=True).lower()
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+
+
+def test_an_attachment_loses_the_race_with_a_submission_of_the_same_version(
+    draft, app, monkeypatch
+):
+    from sqlalchemy import update
+
+    from sikomo.reports import attachments
+
+    real_sniff = attachments.sniff
+
+    def submitted_meanwhile(head):  # after the status check, before the attachment is written
+        db.session.execute(update(Report.__table__).where(Report.__table__.c.id == draft.id)
+                           .values(status=ReportStatus.DIAJUKAN, version_id=Report.__table__.c.version_id + 1))  # fmt: skip
+        return real_sniff(head)
+
+    monkeypatch.setattr(attachments, "sniff", submitted_meanwhile)
+    files_before = set(attachments.upload_dir().iterdir())
+    with pytest.raises(attachments.AttachmentError, match="baru saja diubah atau diajukan"):
+        attachments.add(None, draft, io.BytesIO(PDF), "a.pdf", None)
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
+    assert set(attachments.upload_dir().iterdir()) == files_before  # its file went too

@@ -45,6 +45,8 @@ MATRIX = [
     ("GET", "/laporan/{own_report}/bagian/lampiran",  302, 200, 200, 200, 200),
     ("GET", "/laporan/{own_report}/bagian/tidak-ada", 302, 404, 404, 404, 404),
     ("POST", "/laporan/{own_report}/bagian/neraca",   302, 302, 403, 403, 403),
+    ("POST", "/laporan/{own_report}/bagian/tidak-ada", 302, 404, 403, 403, 403),
+    ("POST", "/laporan/{own_report}/bagian/lampiran", 302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/bagian/neraca", 302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/pratinjau",     302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/ajukan",        302, 404, 403, 403, 403),

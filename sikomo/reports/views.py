@@ -192,6 +192,9 @@ def edit(report_id: int, slug: str):
         return render_template("reports/section.html", **context)
     report = own_report_or_404(report_id)
     current = section(slug)
+    shown = sections_for(report, is_health_scored(report.cooperative))
+    if current is None or current not in shown or current.slug == "lampiran":
+        abort(404)  # an unknown section, one this report does not have, or the attachments page
     form = build_form(report, current, request.form)
     form.validate()
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -82,6 +83,24 @@ def load_config(app, test_config):
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
 
+CONFLICT = ("Data yang sama baru saja disimpan oleh permintaan lain (misalnya klik ganda). Tidak "
+            "ada yang disimpan dua kali; muat ulang halaman untuk melihat keadaan terbaru.")  # fmt: skip
+
+
+def error_page(code: int, message: str):
+    """The error page; it never fails on a broken database session (rolled back first, and a
+    plain page if even the template cannot be drawn)."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001  (the connection itself may be gone)
+        pass
+    try:
+        return render_template("error.html", code=code, message=message), code
+    except Exception:  # noqa: BLE001
+        body = f"<!doctype html><html lang=id><title>Galat {code}</title><h1>{code}</h1><p>{message}</p>"
+        return body, code
+
+
 def normalise_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at the psycopg 3 driver, the only one installed."""
     for prefix in ("postgres://", "postgresql://"):
@@ -153,11 +172,20 @@ def register_error_handlers(app):
 
             return http_error(error if isinstance(error, HTTPException) else InternalServerError())
         code = getattr(error, "code", 500)
-        message = messages.get(code, "Terjadi kesalahan.")
-        return render_template("error.html", code=code, message=message), code
+        return error_page(code, messages.get(code, "Terjadi kesalahan."))
+
+    def conflict(error):
+        """A unique-constraint race (a double click, two workers): the optimistic lock's answer."""
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            from sikomo.api import errors
+
+            return errors(409, (None, CONFLICT))
+        return error_page(409, CONFLICT)
 
     for code in messages:
         app.register_error_handler(code, handler)
+    app.register_error_handler(IntegrityError, conflict)
     app.register_error_handler(CSRFError, resend.refused)
     app.before_request(refuse_nul)
 

@@ -24,6 +24,12 @@ def record(actor, action: str, obj=None, before=None, after=None) -> AuditEvent:
     return event_row
 
 
+def record_access(actor, action: str, detail: dict | None = None) -> None:
+    """A security event that changes nothing (an export, an API read): recorded and committed."""
+    record(actor, action, None, None, detail)
+    db.session.commit()
+
+
 def record_many(actor, action: str, changes: list[tuple[Any, Any, Any]]) -> None:
     """Write one event per (object, before, after) in one multi-row INSERT (bulk imports)."""
     if changes:

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 SECRET_KEY = None  # set in instance/config.py (written by `make run`) or FLASK_SECRET_KEY
 SQLALCHEMY_DATABASE_URI = None  # default: SQLite in the instance folder (see create_app)
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: a database error names its statement, never the values bound to it (balance
+# sheets, e-mail addresses, password hashes must not reach the log).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response
+from flask import Response, request
+from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from sikomo import audit
 
 # Excel number formats; Excel draws the separators of the reader's locale (1.234.567 in Indonesia).
 FORMATS = {
@@ -160,7 +163,8 @@ def save(workbook: Workbook) -> bytes:
 
 
 def attachment(body: bytes, filename: str) -> Response:
-    """A download of an export: never kept in a shared cache (it holds the office's data)."""
+    """A download of an export: recorded in the audit trail, never kept in a shared cache."""
+    audit.record_access(current_user, "export", {"berkas": filename, "alamat": request.full_path})
     return Response(
         body,
         mimetype=MIMETYPES[filename.rsplit(".", 1)[-1]],

@@ -80,3 +80,17 @@ def test_the_blueprint_is_csrf_exempt_so_tokens_alone_authorise_posts(make_app):
         response = app.test_client().post("/api/v1/reports", json={})
     assert response.status_code == 401  # not a CSRF 400: the token is what is missing
     assert bp.name == "api"
+
+
+def test_a_made_up_bearer_string_each_time_is_limited_by_address(
+    make_app, make_cooperative, make_token
+):
+    app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    with app.app_context():
+        codes = [client.get("/api/v1/schema", headers={"Authorization": f"Bearer palsu-{i}"}).status_code
+                 for i in range(3)]  # fmt: skip
+        secret = make_token(make_cooperative())
+        valid = client.get("/api/v1/schema", headers={"Authorization": f"Bearer {secret}"})
+    assert codes == [200, 200, 429]
+    assert valid.status_code == 200  # a real token has its own allowance

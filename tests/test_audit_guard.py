@@ -94,3 +94,41 @@ def test_events_recorded_in_one_transaction_chain_in_id_order(app, make_user):
     audit.record(user, "uji.akhir", None, None, None)
     db.session.commit()
     assert audit_guard.verify(db.session.connection()).ok
+
+
+def test_exports_and_token_reads_are_security_events(
+    client, login_as, make_cooperative, make_submitted, make_token
+):
+    coop = make_cooperative("KSP Catat", nik="3516000000000555")
+    report = make_submitted(coop)
+    secret = make_token(coop)
+    login_as(Role.DINAS)
+    assert client.get("/koperasi/ekspor.csv").status_code == 200
+    client.delete_cookie("session")
+    assert (
+        client.get(
+            f"/api/v1/reports/{report.id}", headers={"Authorization": f"Bearer {secret}"}
+        ).status_code
+        == 200
+    )
+    events = {e.action: e for e in db.session.scalars(db.select(AuditEvent))}
+    assert (
+        events["export"].after["berkas"] == "koperasi.csv" and events["export"].actor_id is not None
+    )
+    assert events["api.read"].after["laporan"] == report.id and events[
+        "api.read"
+    ].actor_label.startswith("token:")
+
+
+def test_a_database_error_names_no_bound_value(app):
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.execute(
+        text("INSERT INTO region (kabupaten, kecamatan, desa) VALUES ('K', 'Rahasia', '[]')")
+    )
+    with pytest.raises(IntegrityError) as caught:
+        db.session.execute(db.text("INSERT INTO region (kabupaten, kecamatan, desa) VALUES (:k, :c, '[]')"),
+                           {"k": "KabupatenRahasia", "c": "Rahasia"})  # fmt: skip
+    db.session.rollback()
+    message = str(caught.value)  # what the error log would print (PostgreSQL names the key itself)
+    assert "KabupatenRahasia" not in message and "hidden due to hide_parameters" in message

@@ -6,7 +6,7 @@ from io import BytesIO
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from sikomo import progress
+from sikomo import audit, progress
 from sikomo.auth.access import roles_required
 from sikomo.extensions import db
 from sikomo.format import angka
@@ -81,6 +81,7 @@ def template(report_id: int):
     report = report_or_404(report_id)
     content = excel.template_workbook(report)
     name = f"laporan-rat-{report.tahun_buku}-{report.cooperative.nik or report.cooperative_id}.xlsx"
+    audit.record_access(current_user, "export", {"berkas": name, "alamat": request.full_path})
     return send_file(BytesIO(content), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
 

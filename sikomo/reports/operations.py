@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from sikomo import audit, edit_rules, prior_year
@@ -85,7 +86,11 @@ def start(actor, cooperative: Cooperative, tahun_buku: int) -> Report:
     data = {"tahun_buku": tahun_buku, **prior, **prior_year_marks({}, sources)}
     report = Report(cooperative_id=cooperative.id, tahun_buku=tahun_buku, version=1, data=data)
     db.session.add(report)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a second click started the same draft in the same instant
+        db.session.rollback()
+        return latest(cooperative.id, tahun_buku)
     audit.record(actor, "report.start", report, None, {"tahun_buku": tahun_buku, "version": 1})
     db.session.commit()
     return report

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from sikomo import cli, format, headers, resend
+from sikomo import cli, format, headers, lengths, resend
 from sikomo.demo import banner
 from sikomo.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -183,9 +183,19 @@ def register_error_handlers(app):
             return errors(409, (None, CONFLICT))
         return error_page(409, CONFLICT)
 
+    def too_long(error):
+        db.session.rollback()
+        message = f"Isian {error.field} terlalu panjang: paling banyak {error.limit} karakter."
+        if request.path.startswith("/api/"):
+            from sikomo.api import errors
+
+            return errors(422, (error.field, message))
+        return error_page(422, message)
+
     for code in messages:
         app.register_error_handler(code, handler)
     app.register_error_handler(IntegrityError, conflict)
+    app.register_error_handler(lengths.TooLong, too_long)
     app.register_error_handler(CSRFError, resend.refused)
     app.before_request(refuse_nul)
 

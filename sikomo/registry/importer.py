@@ -3,6 +3,7 @@
 import io
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import select
@@ -55,6 +56,13 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# The register's text columns hold this much on every database (SQLite would store more).
+TEXT_LIMITS = {
+    k: Cooperative.__table__.c[k].type.length
+    for k in ("nama", "desa", "nomor_badan_hukum", "alamat")
+}
 
 
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
@@ -171,6 +179,12 @@ def validate_row(
             fail("tanggal_badan_hukum", "Tanggal tidak valid (gunakan TTTT-BB-HH).")
     for kolom in ("desa", "nomor_badan_hukum", "alamat"):
         values[kolom] = cells[kolom] or None
+    for kolom, limit in TEXT_LIMITS.items():
+        if len(cells[kolom]) > limit:
+            fail(kolom, f"Paling banyak {limit} karakter (berisi {len(cells[kolom])}).")
+    moment = values["tanggal_badan_hukum"]
+    if moment is not None and not 1900 <= moment.year <= date.today().year:
+        fail("tanggal_badan_hukum", f"Tahun {moment.year} tidak mungkin untuk badan hukum.")
     return values, errors
 
 

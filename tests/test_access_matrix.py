@@ -74,6 +74,8 @@ MATRIX = [
     ("GET", "/akun/profil",               302, 200, 200, 200, 200),
     ("POST", "/akun/profil",              302, 422, 422, 422, 422),  # empty body: name required
     ("GET", "/akun/sesi/",                302, 200, 200, 200, 200),
+    ("GET", "/akun/kata-sandi",           302, 200, 200, 200, 200),
+    ("POST", "/akun/kata-sandi",          302, 422, 422, 422, 422),  # empty body: form errors
     ("POST", "/akun/sesi/akhiri-lain",    302, 302, 302, 302, 302),
     ("POST", "/akun/sesi/999999/akhiri",  302, 302, 302, 302, 302),  # not one's own: a message
     ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),

@@ -274,3 +274,11 @@ def test_an_approved_version_replaced_by_a_later_approval_is_marked(
     as_user(client, make_user(Role.PENGAWAS, email="p@contoh.test"))
     detail = client.get(f"/koperasi/{coop.id}").get_data(as_text=True)
     assert detail.count("diganti versi 2") == 1 and "Disetujui" in detail
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "1900-06-30"])
+def test_an_implausible_rat_date_is_refused_and_kept_on_screen(client, pengurus, typed):
+    report = start(client)
+    response = save(client, report, "identitas", tanggal_rat=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "antara 1 Januari 1945" in page and typed in page

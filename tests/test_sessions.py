@@ -108,3 +108,26 @@ def test_cookies_are_secure_when_the_site_is_https(test_config):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     plain = create_app(test_config)
     assert not plain.config["SESSION_COOKIE_SECURE"] and not plain.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(app, make_user):
+    user = make_user(Role.PENGAWAS, password=PASSWORD)
+    phone, desk = signed_in_client(app, user), signed_in_client(app, user)
+    g.pop("_login_user", None)
+    new = "sambal terasi dan nasi jagung"
+    weak = desk.post(
+        "/akun/kata-sandi",
+        data={"current": PASSWORD, "new": "password1234", "again": "password1234"},
+    )
+    assert weak.status_code == 422 and "mudah ditebak" in weak.get_data(as_text=True)
+    g.pop("_login_user", None)
+    wrong = desk.post("/akun/kata-sandi", data={"current": "bukan ini", "new": new, "again": new})
+    assert "Kata sandi sekarang salah." in wrong.get_data(as_text=True)
+    g.pop("_login_user", None)
+    done = desk.post("/akun/kata-sandi", data={"current": PASSWORD, "new": new, "again": new})
+    assert done.status_code == 302
+    g.pop("_login_user", None)
+    assert phone.get("/").status_code == 302
+    g.pop("_login_user", None)
+    assert desk.get("/").status_code == 200
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "user.password"))

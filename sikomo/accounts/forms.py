@@ -1,7 +1,7 @@
 import re
 
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from sikomo.forms import Form
 
@@ -31,3 +31,20 @@ class ProfileForm(Form):
             "nip": self.nip.data or None,
             "jabatan": " ".join((self.jabatan.data or "").split()) or None,
         }
+
+
+class PasswordForm(Form):
+    current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Wajib diisi.")])
+    new = PasswordField(
+        "Kata sandi baru",
+        validators=[DataRequired("Wajib diisi.")],
+        description="Paling sedikit 12 karakter; gabungan beberapa kata yang tidak berhubungan "
+        "mudah diingat dan sulit ditebak.",
+    )
+    again = PasswordField(
+        "Ulangi kata sandi baru",
+        validators=[
+            DataRequired("Wajib diisi."),
+            EqualTo("new", "Tidak sama dengan kata sandi baru."),
+        ],
+    )

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from sikomo.accounts import bp
 from sikomo.accounts import operations as ops
-from sikomo.accounts.forms import ProfileForm
+from sikomo.accounts.forms import PasswordForm, ProfileForm
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -18,3 +18,20 @@ def profile():
         flash("Profil belum disimpan; periksa isian yang ditandai.", "error")
         return render_template("accounts/profile.html", form=form), 422
     return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/kata-sandi", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = ops.change_password(current_user, form.current.data, form.new.data)
+        except ops.PasswordRefused as exc:
+            form[exc.field].errors = [str(exc)]
+        else:
+            others = f" {ended} sesi lain diakhiri." if ended else ""
+            flash(f"Kata sandi diganti.{others}", "success")
+            return redirect(url_for("accounts.profile"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/password.html", form=form), status

@@ -1,6 +1,6 @@
 """Report forms, built from the schema: amounts accept 1234567, 1.234.567 or Rp 1.234.567."""
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from flask_wtf import FlaskForm
@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from scoring.schema import fields
-from sikomo.format import angka
+from sikomo.format import angka, tanggal
 from sikomo.numbers import AmountError, parse_amount
 from sikomo.reports.sections import Section, amount_keys
 
@@ -41,12 +41,17 @@ class DraftForm(FlaskForm):
 
 
 class DateText(StringField):
+    """An ISO date within a plausible range: a RAT is not held before 1945 or years ahead."""
+
     def pre_validate(self, form):
         if self.data and self.data.strip():
             try:
-                date.fromisoformat(self.data.strip())
+                moment = date.fromisoformat(self.data.strip())
             except ValueError:
                 raise ValidationError("tulis tanggal seperti 2026-03-14") from None
+            latest = date.today() + timedelta(days=366)
+            if not date(1945, 1, 1) <= moment <= latest:
+                raise ValidationError(f"tanggal harus antara 1 Januari 1945 dan {tanggal(latest)}")
 
 
 @cache

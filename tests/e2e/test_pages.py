@@ -38,7 +38,7 @@ def main_pages(own_report: int, report: int, certificate: int) -> dict[str, list
                      "/indikator/", neraca.format(report)],
         "dinas": ["/", "/indikator/pengaturan", "/pengaturan/", "/koperasi/baru", "/koperasi/impor",
                   "/laporan/impor", "/token/"],
-        "admin": ["/audit"],
+        "admin": ["/audit", "/akun/sesi/", "/akun/kata-sandi"],
     }  # fmt: skip
 
 

@@ -233,9 +233,13 @@ def dinas_client(app):
         user.set_password("bench-rahasia")
         db.session.add(user)
         db.session.commit()
+    from sikomo.sessions import operations as sessions
+
+    token = sessions.start(user)  # a server-side session, as the login form starts one
+    db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user.id), True
+        session["_user_id"], session["uid"], session["_fresh"] = token, user.id, True
     return client
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from sikomo import audit
 from sikomo.extensions import db
@@ -44,7 +45,11 @@ def lookup(token: str | None) -> User | None:
     """The active user of a live session, else None. A session idle too long is ended now."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
+    row = db.session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))  # the session and its user in one query
+        .where(UserSession.token_hash == digest(token))
+    )
     if row is None or row.ended_at is not None or not row.user.active:
         return None
     now = utcnow()

@@ -93,3 +93,15 @@ def parse_decimal(text: object, places: int = 2, signed: bool = False) -> Decima
     if abs(value) > MAX_AMOUNT:
         raise AmountError("melebihi batas 1.000.000.000.000.000")
     return value
+
+
+MAX_PAGE = 100_000  # far past any list's end, and an offset every database takes
+
+
+def page_arg(args, name: str = "page") -> int:
+    """A list's page number from the query string: 1 when missing or not a number, and never
+    beyond MAX_PAGE (a page of 10^40 would overflow the database's OFFSET)."""
+    text = (args.get(name) or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return MAX_PAGE if text.isascii() and text.isdigit() else 1
+    return min(max(int(text), 1), MAX_PAGE)

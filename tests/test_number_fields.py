@@ -103,3 +103,20 @@ def test_no_page_renders_a_browser_number_input(client, login_as, path):
     login_as(Role.DINAS)
     body = client.get(path).get_data(as_text=True)
     assert 'type="number"' not in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [(None, 1), ("", 1), ("3", 3), ("0", 1), ("-2", 1), ("x", 1), ("٣", 1), ("9" * 40, 100_000),
+     ("100001", 100_000)],
+)  # fmt: skip
+def test_a_page_number_is_bounded(typed, page):
+    from sikomo.numbers import page_arg
+
+    assert page_arg({} if typed is None else {"page": typed}) == page
+
+
+@pytest.mark.parametrize("path", ["/publik/", "/koperasi/", "/penilaian/"])
+def test_a_page_far_past_the_end_is_an_empty_list_not_an_error(client, login_as, path):
+    login_as(Role.DINAS)
+    assert client.get(path, query_string={"page": "9" * 40}).status_code == 200

@@ -5,6 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from sikomo.extensions import db
 from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.models import Cooperative, Jenis
+from sikomo.numbers import page_arg
 from sikomo.public import bp
 from sikomo.public import operations as ops
 from sikomo.registry.operations import regions
@@ -18,8 +19,9 @@ def search():
     kecamatan = request.args.get("kecamatan", "")
     jenis = request.args.get("jenis", "")
     page = db.paginate(
-        ops.search_query(q, kecamatan, jenis), per_page=PER_PAGE, error_out=False, max_per_page=50
-    )
+        ops.search_query(q, kecamatan, jenis), page=page_arg(request.args), per_page=PER_PAGE,
+        error_out=False, max_per_page=50,
+    )  # fmt: skip
     return render_template(
         "public/search.html",
         q=q,

@@ -16,6 +16,7 @@ from sikomo.extensions import db
 from sikomo.format import angka
 from sikomo.indicators.aktif import aktif_ids, is_aktif
 from sikomo.models import Jenis, Role
+from sikomo.numbers import page_arg
 from sikomo.registry import bp, export
 from sikomo.registry import operations as ops
 from sikomo.registry.forms import CooperativeForm, ImportForm
@@ -41,8 +42,9 @@ def filters_from_args(args) -> ops.Filters:
 def index():
     filters = filters_from_args(request.args)
     page = db.paginate(
-        ops.search_query(filters), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
+        ops.search_query(filters), page=page_arg(request.args),
+        per_page=current_app.config["PER_PAGE"], error_out=False,
+    )  # fmt: skip
     return render_template(
         "registry/index.html",
         page=page,

@@ -4,7 +4,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from sikomo import MAX_ID
 from sikomo.assessments import is_health_scored
 from sikomo.assignments import operations as assignments
 from sikomo.auth.access import MANAGERS, STAFF, can_see_cooperative, roles_required
@@ -21,6 +20,7 @@ from sikomo.models import (
     ReportStatus,
     Role,
 )
+from sikomo.numbers import page_arg
 from sikomo.registry.operations import regions
 from sikomo.reports.sections import sections_for
 from sikomo.review import bp, certificate, page, scores, trail
@@ -50,8 +50,7 @@ bp.add_app_template_global(carried_corrections, "carried_corrections")
 @roles_required(*STAFF)
 def index():
     filters = q.filters_from(request.args, current_user.id)
-    number = request.args.get("page", 1, type=int)
-    page = q.queue_page(filters, min(number, MAX_ID), current_app.config["PER_PAGE"])
+    page = q.queue_page(filters, page_arg(request.args), current_app.config["PER_PAGE"])
     return render_template(
         "review/queue.html",
         page=page,

@@ -34,6 +34,28 @@ LAST_YEAR = {"total_aset": 7_650_000_000, "total_ekuitas": 2_470_000_000, "total
              "shu_setelah_pajak": 268_000_000, "jumlah_anggota": 1185, "volume_usaha": 9_120_000_000}  # fmt: skip
 
 
+def buffered(app):
+    """The app with each response read whole (and its file closed) before the server sends it.
+    Chromium often drops a static file mid-send when it navigates on; Werkzeug's development
+    server then leaves the file to the garbage collector, an unraisable ResourceWarning that the
+    suite's warnings-as-errors would charge to whichever test runs next."""
+
+    def wsgi(environ, start_response):
+        started = []
+        body = app(
+            environ, lambda status, headers, exc_info=None: started.append((status, headers))
+        )
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        start_response(*started[0])
+        return [content]
+
+    return wsgi
+
+
 @pytest.fixture
 def live_app(make_app, make_cooperative, make_report):
     """The app with CSRF on, three users and last year's approved report, served on a free port."""
@@ -45,7 +67,7 @@ def live_app(make_app, make_cooperative, make_report):
             create_user("e2e", f"{role.value} e2e", f"{role.value}@e2e.test", PASSWORD, role,
                         coop.id if role == Role.PENGURUS else None)  # fmt: skip
         db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         yield app, f"http://127.0.0.1:{server.server_port}"

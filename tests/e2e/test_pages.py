@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from sikomo.extensions import db
 from sikomo.models import Assessment, Report, ReportStatus, User
 from sikomo.review.operations import DECIDED
-from tests.e2e.test_browser_flow import CHROMIUM, page  # noqa: F401 (fixture)
+from tests.e2e.test_browser_flow import CHROMIUM, buffered, page  # noqa: F401 (fixture)
 
 axe_api = pytest.importorskip(
     "axe_playwright_python.sync_playwright", reason="axe is not installed"
@@ -64,7 +64,7 @@ def demo_site(make_app):
         other = db.session.scalar(
             db.select(Report.id).where(Report.status == ReportStatus.DISETUJUI).order_by(Report.id)
         )
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{server.server_port}", main_pages(own, other, certificate)

@@ -15,6 +15,7 @@ worker shares: Redis when LOGIN_THROTTLE_REDIS names one, else the database (`lo
 
 import math
 from datetime import UTC, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -65,13 +66,19 @@ class DatabaseStore:
         db.session.commit()
 
 
+@cache
+def redis_client(url: str):
+    """One client (and its connection pool) per URL for the process, not one per request."""
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
 class RedisStore:
     """A sorted set per key of failure times (seconds), trimmed to WINDOW."""
 
     def __init__(self, url: str):
-        import redis
-
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
 
     def failures(self, key: str) -> tuple[int, float | None]:
         now = utcnow().timestamp()

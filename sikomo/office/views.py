@@ -1,8 +1,8 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
+from sikomo import per_request
 from sikomo.auth.access import MANAGERS, roles_required
 from sikomo.extensions import db
 from sikomo.models import OfficeLogo
@@ -66,20 +66,15 @@ def logo():
     return response.make_conditional(request)
 
 
-LOGO_KEY = "sikomo.office_logo_url"  # kept in the request: one query per page at most
-
-
 def logo_url() -> str | None:
     """The office logo's address for the header (it changes with the logo, so it may be cached
     long), or None while no logo is set. Read once per page."""
-    kept = request.environ.get(LOGO_KEY, False)
-    if kept is False:
-        try:
-            sha = db.session.scalar(select(OfficeLogo.sha256).where(OfficeLogo.id == 1))
-        except SQLAlchemyError:  # an error page over a broken session still renders
-            sha = None
-        kept = request.environ[LOGO_KEY] = url_for("office.logo", v=sha[:12]) if sha else None
-    return kept
+
+    def address() -> str | None:
+        sha = db.session.scalar(select(OfficeLogo.sha256).where(OfficeLogo.id == 1))
+        return url_for("office.logo", v=sha[:12]) if sha else None
+
+    return per_request.once("sikomo.office_logo_url", address)
 
 
 @bp.app_context_processor

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
@@ -14,10 +14,7 @@ from sikomo.models import User, UserSession, utcnow
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most this often per session
 LOGOUT, ENDED_BY_USER, ENDED_ELSEWHERE, IDLE = "keluar", "diakhiri", "diakhiri_semua", "menganggur"
-PASSWORD, DEACTIVATED = "kata_sandi", "dinonaktifkan"
-REASONS = {LOGOUT: "Keluar", ENDED_BY_USER: "Diakhiri pengguna", ENDED_ELSEWHERE: "Semua sesi diakhiri",
-           IDLE: "Tidak aktif terlalu lama", PASSWORD: "Kata sandi diganti",
-           DEACTIVATED: "Akun dinonaktifkan"}  # fmt: skip
+PASSWORD = "kata_sandi"
 
 
 def digest(token: str) -> str:
@@ -105,8 +102,3 @@ def end_other(actor: User, session_id: int) -> bool:
     audit.record(actor, "session.end", row, None, {"sesi": row.id})
     db.session.commit()
     return True
-
-
-def since(moment: datetime) -> timedelta:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return utcnow() - moment

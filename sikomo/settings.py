@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "berkualitas_criterion": "volume_usaha",
     # A diajukan report waiting longer than this many days is overdue in the review queue.
     "batas_tunggu_hari": 30,
+    # Deadlines (sikomo/deadlines.py): the last day to hold a tahun buku's RAT in the next year
+    # (month-day), and the days after the RAT within which its report is due.
+    "batas_rat": "06-30",
+    "batas_lapor_hari": 30,
     # Four-eyes: an approval that overrides or changes the engine's result needs a second user.
     "empat_mata": True,
     # The letterhead of certificates and letters (blank: a generic one).

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models of SIKOMO, one module per area; import them from here."""
 
+from sikomo.models.accounts import AccountLink, LinkPurpose
 from sikomo.models.assessments import Assessment, IndicatorFact
 from sikomo.models.assignments import Assignment
 from sikomo.models.base import (
@@ -17,6 +18,7 @@ from sikomo.models.base import (
     utcnow,
 )
 from sikomo.models.indicator_cache import IndicatorMoved, IndicatorSeries
+from sikomo.models.messages import Notification, OutboxMessage, OutboxStatus
 from sikomo.models.office import (
     AuditEvent,
     AuditHead,
@@ -27,6 +29,7 @@ from sikomo.models.office import (
     Setting,
     Target,
 )
+from sikomo.models.receipts import Receipt
 from sikomo.models.register import Cooperative, Region, User
 from sikomo.models.reports import (
     COUNTED_LATEST_INPUTS,
@@ -46,6 +49,12 @@ from sikomo.models.session import UserSession
 from sikomo.models.throttle import LoginFailure
 
 __all__ = [
+    "AccountLink",
+    "LinkPurpose",
+    "Notification",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Receipt",
     "COUNTED_LATEST_INPUTS",
     "COUNTED_REPORT_STATUSES",
     "JENIS_LABELS",

@@ -25,6 +25,8 @@ class IndicatorYear:
     assessed_tahun_buku: int  # sehat / dinilai: approved assessments of this tahun buku
     founded_year: int  # koperasi baru: badan hukum dated in this year
     registered_until: date  # binaan: on the register (badan hukum) no later than this date
+    reported_tahun_buku: int  # pelaporan: the tahun buku whose RAT report is due in `year`
+    expected_until: date  # laporan diharapkan: on the register by the end of that tahun buku
 
     @property
     def window_years(self) -> range:
@@ -40,6 +42,8 @@ def indicator_year(year: int, window: int | None = None) -> IndicatorYear:
         assessed_tahun_buku=year - 1,
         founded_year=year,
         registered_until=date(year, 12, 31),
+        reported_tahun_buku=year - 1,
+        expected_until=date(year - 1, 12, 31),
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sikomo.extensions import db
 from sikomo.indicators import operations as ops
 from sikomo.indicators import series
-from sikomo.indicators.compute import COUNTS, group_counts, raw_counts, totals
+from sikomo.indicators.compute import COUNTS, STORED_TOTALS, group_counts, raw_counts, totals
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -125,7 +125,11 @@ def test_the_stored_counts_equal_a_fresh_computation(dashboard):
     assert holding() == {2023, 2024, 2025, 2026}  # the trend's years and the year shown
     table = IndicatorSeries.__table__
     for row in db.session.execute(select(table).where(table.c.year.in_(holding()))):
-        assert {c: getattr(row, c) for c in COUNTS} == totals(group_counts(row.year))
+        computed = totals(group_counts(row.year))
+        assert {c: getattr(row, c) for c in STORED_TOTALS} == {
+            c: computed[c] for c in STORED_TOTALS
+        }
+        assert series.Held(row.groups).totals == computed  # the reporting counts: rows only
         assert series.count_rows(row.year) == rows_of(row.year)
     assert stored_view == fresh()
     assert shown_tables(dashboard.context) == fresh_tables()
@@ -338,17 +342,30 @@ def test_a_stale_row_with_other_settings_does_not_hold(dashboard):
     assert series.stored([2024], series.current_settings(), set())[2024][1] is None
 
 
-def test_a_row_stored_without_its_group_rows_holds_for_the_trend_only(dashboard, monkeypatch):
+def test_a_row_stored_without_its_group_rows_does_not_hold(dashboard, monkeypatch):
+    """The reporting counts (and every filtered trend) live in the group rows alone."""
     dashboard()
     table = IndicatorSeries.__table__
     db.session.execute(update(table).values(groups=None))  # as stored before the rows were kept
     db.session.commit()
     calls = counting_group_counts(monkeypatch)
     dashboard()
-    assert calls == [SHOWN]
+    assert sorted(calls) == [2023, 2024, 2025, 2026]
     assert shown_tables(dashboard.context) == fresh_tables()
     assert series.stored([SHOWN], series.current_settings(), {SHOWN})[SHOWN][1] is not None
 
 
-def test_the_series_stores_every_count_the_indicators_use():
-    assert set(COUNTS) <= set(IndicatorSeries.__table__.columns.keys())
+def test_the_series_stores_every_total_in_a_column_and_every_count_in_the_rows(dashboard):
+    assert set(STORED_TOTALS) <= set(IndicatorSeries.__table__.columns.keys())
+    row = db.session.get(IndicatorSeries, SHOWN)
+    assert row.groups and all(len(group) == 2 + len(COUNTS) for group in row.groups)
+
+
+def test_a_row_stored_with_rows_of_another_shape_does_not_hold(dashboard):
+    dashboard()
+    table = IndicatorSeries.__table__
+    row = db.session.get(IndicatorSeries, SHOWN)
+    old = [group[: 2 + len(STORED_TOTALS)] for group in row.groups]  # before the reporting counts
+    db.session.execute(update(table).where(table.c.year == SHOWN).values(groups=old))
+    db.session.commit()
+    assert series.stored([SHOWN], series.current_settings(), set())[SHOWN][1] is None

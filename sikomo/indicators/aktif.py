@@ -6,15 +6,12 @@ cooperative shown aktif is one the `aktif` indicator counts, read from the same 
 
 from collections.abc import Iterable
 
-from sqlalchemy import CompoundSelect, Select, and_, func, select, union_all
+from sqlalchemy import CompoundSelect, Select, func, select
 
 from sikomo.extensions import db
-from sikomo.indicators.compute import on_register, per_cooperative
 from sikomo.indicators.facts import settle
-from sikomo.indicators.moved import moved
-from sikomo.models import IndicatorFact
-from sikomo.settings import get_setting
-from sikomo.status import indicator_year, reference_year
+from sikomo.indicators.members import fact_ids_query
+from sikomo.status import reference_year
 
 
 def aktif_ids_query(
@@ -22,23 +19,7 @@ def aktif_ids_query(
 ) -> Select | CompoundSelect:
     """Ids of the cooperatives on the register with a RAT held in each year of the window; the
     few whose older report version counts instead of the newest are read from the reports."""
-    iy = indicator_year(year, window)
-    fact = IndicatorFact
-    older = moved(iy, among)  # looked up where the rows are, not filtered after the union
-    from_facts = select(fact.cooperative_id).where(
-        fact.year == iy.year,
-        fact.streak >= iy.window,
-        on_register(fact.tanggal_badan_hukum, iy),
-        fact.cooperative_id.not_in(older),
-        *(() if among is None else (fact.cooperative_id.in_(among),)),
-    )
-    if not db.session.scalar(select(older.exists())):  # rarely any: the facts alone answer
-        return from_facts
-    rows = per_cooperative(iy, str(get_setting("berkualitas_criterion")), only=older)
-    from_reports = select(rows.c.cooperative_id).where(
-        and_(*(rows.c[f"held_{y}"] == 1 for y in iy.window_years))
-    )
-    return union_all(from_facts, from_reports)
+    return fact_ids_query("aktif", year, window, among)
 
 
 def aktif_ids(

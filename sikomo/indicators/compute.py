@@ -15,10 +15,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, or_, select, text
+from sqlalchemy import Select, and_, case, func, or_, select, text, true
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
+from sikomo.indicators import reporting
 from sikomo.indicators.facts import DECIDED, grew, is_ksp, latest_sehat, settle
 from sikomo.indicators.moved import moved, older_version_counts, years_looked_at
 from sikomo.models import (
@@ -44,7 +45,8 @@ REPORT_COUNTS = (
     "volume_usaha",
     "volume_usaha_lalu",
 )
-COUNTS = (
+# The province-wide totals stored in their own columns of IndicatorSeries.
+STORED_TOTALS = (
     "binaan",
     "aktif",
     "berkualitas",
@@ -56,6 +58,9 @@ COUNTS = (
     "volume_usaha",
     "volume_usaha_lalu",
 )
+# What the register gives about the RAT reports owed (reporting.py): stored in the group rows.
+REPORTING_COUNTS = reporting.COUNTS
+COUNTS = (*STORED_TOTALS, *REPORTING_COUNTS)
 GROUP = ["region_id", "jenis"]
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -77,37 +82,64 @@ def founded_in(iy: IndicatorYear):
     )
 
 
+def register_conditions(iy: IndicatorYear) -> dict:
+    """Each register count's condition on a cooperative on the register in the year."""
+    return {"binaan": true(), "ksp_usp": is_ksp(), "koperasi_baru": founded_in(iy)}
+
+
 def register_counts(iy: IndicatorYear) -> Select:
     """Per (kecamatan, jenis): cooperatives on the register, KSP/USP among them, founded in Y."""
-    founded = founded_in(iy)
+    wanted = register_conditions(iy)
     return (
         select(
             Cooperative.region_id,
             Cooperative.jenis,
             func.count().label("binaan"),
-            one(is_ksp()).label("ksp_usp"),
-            one(founded).label("koperasi_baru"),
+            *(one(wanted[name]).label(name) for name in REGISTER_COUNTS[1:]),
         )
         .where(on_register(Cooperative.tanggal_badan_hukum, iy))
         .group_by(Cooperative.region_id, Cooperative.jenis)
     )
 
 
-def fact_counts(iy: IndicatorYear, criterion: str, skip=None) -> Select:
-    """Per (kecamatan, jenis): the report and assessment counts, from the stored facts."""
+def reporting_counts(iy: IndicatorYear) -> Select:
+    """Per (kecamatan, jenis): the reports owed for the tahun buku of `iy`, sent and on time."""
+    wanted = reporting.conditions(iy)
+    return (
+        select(
+            Cooperative.region_id,
+            Cooperative.jenis,
+            *(one(wanted[name]).label(name) for name in REPORTING_COUNTS),
+        )
+        .where(reporting.expected(iy))
+        .group_by(Cooperative.region_id, Cooperative.jenis)
+    )
+
+
+def fact_conditions(iy: IndicatorYear, criterion: str) -> dict:
+    """Each report count's condition on a stored fact row of the year (members.py lists them)."""
     fact = IndicatorFact
     berkualitas = getattr(fact, f"grew_{criterion}").is_(True)
     ksp = fact.ksp.is_(True)
     sehat = and_(ksp, fact.sehat == 1)
+    return {
+        "aktif": fact.streak >= iy.window,
+        "berkualitas": berkualitas,
+        "sehat": sehat,
+        "dinilai": and_(ksp, fact.sehat.is_not(None)),
+        "sehat_berkualitas": and_(berkualitas, sehat),
+    }
+
+
+def fact_counts(iy: IndicatorYear, criterion: str, skip=None) -> Select:
+    """Per (kecamatan, jenis): the report and assessment counts, from the stored facts."""
+    fact = IndicatorFact
+    wanted = fact_conditions(iy, criterion)
     query = (
         select(
             fact.region_id,
             fact.jenis,
-            one(fact.streak >= iy.window).label("aktif"),
-            one(berkualitas).label("berkualitas"),
-            one(sehat).label("sehat"),
-            one(and_(ksp, fact.sehat.is_not(None))).label("dinilai"),
-            one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
+            *(one(condition).label(name) for name, condition in wanted.items()),
             func.coalesce(func.sum(fact.volume), 0).label("volume_usaha"),
             func.coalesce(func.sum(fact.volume_prev), 0).label("volume_usaha_lalu"),
         )
@@ -176,23 +208,34 @@ def per_cooperative(iy: IndicatorYear, criterion: str, only=None):
     return (query if only is None else query.where(Cooperative.id.in_(only))).subquery()
 
 
-def report_counts(iy: IndicatorYear, criterion: str, only=None) -> Select:
-    """Per (kecamatan, jenis): every count, from the report rows (of `only` cooperatives)."""
-    pc = per_cooperative(iy, criterion, only)
-    aktif = and_(*(pc.c[f"held_{y}"] == 1 for y in iy.window_years))
+def report_conditions(pc, iy: IndicatorYear) -> dict:
+    """`fact_conditions` on the rows of `per_cooperative` (`pc`), read from the report rows."""
     berkualitas = pc.c.grew == 1
     ksp = pc.c.ksp.is_(True)
     sehat = and_(ksp, pc.c.sehat == 1)
+    return {
+        "aktif": and_(*(pc.c[f"held_{y}"] == 1 for y in iy.window_years)),
+        "berkualitas": berkualitas,
+        "sehat": sehat,
+        "dinilai": and_(ksp, pc.c.sehat.is_not(None)),
+        "sehat_berkualitas": and_(berkualitas, sehat),
+    }
+
+
+def report_counts(iy: IndicatorYear, criterion: str, only=None) -> Select:
+    """Per (kecamatan, jenis): every count, from the report rows (of `only` cooperatives)."""
+    pc = per_cooperative(iy, criterion, only)
+    wanted = report_conditions(pc, iy)
     return select(
         pc.c.region_id,
         pc.c.jenis,
         func.count().label("binaan"),
-        one(aktif).label("aktif"),
-        one(berkualitas).label("berkualitas"),
-        one(ksp).label("ksp_usp"),
-        one(sehat).label("sehat"),
-        one(and_(ksp, pc.c.sehat.is_not(None))).label("dinilai"),
-        one(and_(berkualitas, sehat)).label("sehat_berkualitas"),
+        one(wanted["aktif"]).label("aktif"),
+        one(wanted["berkualitas"]).label("berkualitas"),
+        one(pc.c.ksp.is_(True)).label("ksp_usp"),
+        one(wanted["sehat"]).label("sehat"),
+        one(wanted["dinilai"]).label("dinilai"),
+        one(wanted["sehat_berkualitas"]).label("sehat_berkualitas"),
         one(pc.c.baru.is_(True)).label("koperasi_baru"),
         func.coalesce(func.sum(pc.c.volume), 0).label("volume_usaha"),
         func.coalesce(func.sum(pc.c.lalu), 0).label("volume_usaha_lalu"),
@@ -232,10 +275,20 @@ def raw_counts(year: int, window: int | None = None) -> pd.DataFrame:
     skip = moved(iy) if db.session.scalar(select(moved(iy).exists())) else None  # rarely any
     parts = [fetch(fact_counts(iy, criterion, skip), REPORT_COUNTS)]
     if skip is not None:
-        parts.append(fetch(report_counts(iy, criterion, only=skip), COUNTS)[parts[0].columns])
+        parts.append(
+            fetch(report_counts(iy, criterion, only=skip), STORED_TOTALS)[parts[0].columns]
+        )
     reported = pd.concat(parts).groupby(GROUP, as_index=False).sum()
     frame = fetch(register_counts(iy), REGISTER_COUNTS).merge(reported, how="left", on=GROUP)
-    frame[list(REPORT_COUNTS)] = frame[list(REPORT_COUNTS)].fillna(0).astype("int64")
+    return with_reporting(frame, iy)
+
+
+def with_reporting(frame: pd.DataFrame, iy: IndicatorYear) -> pd.DataFrame:
+    """The register's rows with the reporting counts of `iy` added (0 where none)."""
+    owed = fetch(reporting_counts(iy), REPORTING_COUNTS)
+    frame = frame.merge(owed, how="left", on=GROUP)
+    filled = [*REPORT_COUNTS, *REPORTING_COUNTS]
+    frame[filled] = frame[filled].fillna(0).astype("int64")
     return frame
 
 
@@ -249,15 +302,28 @@ def reference_counts(year: int, window: int | None = None) -> pd.DataFrame:
     """`group_counts` read from the report rows alone, without the stored facts."""
     iy = indicator_year(year, window)
     query = report_counts(iy, str(get_setting("berkualitas_criterion")))
-    return labelled(fetch(query, COUNTS))
+    return labelled(with_reporting(fetch(query, STORED_TOTALS), iy))
 
 
 def ratio(numerator: str, denominator: str) -> Callable[[Mapping], tuple]:
-    return lambda c: (c[numerator], c[denominator])
+    def formula(c):
+        return c[numerator], c[denominator]
+
+    formula.counts = (numerator, denominator)  # type: ignore[attr-defined]
+    return formula
 
 
 def count(name: str) -> Callable[[Mapping], tuple]:
-    return lambda c: (c[name], None)
+    def formula(c):
+        return c[name], None
+
+    formula.counts = (name, None)  # type: ignore[attr-defined]
+    return formula
+
+
+def counts_of(code: str) -> tuple[str | None, str | None]:
+    """The counts an indicator's numerator and denominator are (for the lists behind them)."""
+    return getattr(FORMULAS[code], "counts", (None, None))
 
 
 # How each indicator is computed, keyed by its code; (numerator, denominator or None).
@@ -281,6 +347,11 @@ FORMULAS: dict[str, Callable[[Mapping], tuple]] = {
         c["volume_usaha"] - c["volume_usaha_lalu"],
         c["volume_usaha_lalu"],
     ),
+    "diharapkan": count("diharapkan"),
+    "masuk": count("masuk"),
+    "masuk_pct": ratio("masuk", "diharapkan"),
+    "tepat_waktu": count("tepat_waktu"),
+    "tepat_waktu_pct": ratio("tepat_waktu", "diharapkan"),
 }
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sikomo import audit
 from sikomo.extensions import db
 from sikomo.indicators.capaian import capaian, indicator_data, kategori
-from sikomo.indicators.compute import COUNTS, FORMULAS, evaluate
+from sikomo.indicators.compliance import EVERYWHERE, Scope
+from sikomo.indicators.compute import COUNTS, FORMULAS, counts_of, evaluate
+from sikomo.indicators.coverage import known
 from sikomo.indicators.series import count_rows, shown, yearly_counts
 from sikomo.models import (
     JENIS_LABELS,
@@ -57,13 +59,16 @@ def file_definitions() -> list[Definition]:
 
 
 def definitions() -> list[Definition]:
-    """The stored definitions in order; the shipped file's until `load_definitions` has run."""
+    """The stored definitions in order, then those the shipped file adds that are not stored yet
+    (every one until `load_definitions` has run)."""
     rows = db.session.scalars(select(IndicatorDefinition).order_by(IndicatorDefinition.urutan))
     stored = [
         Definition(**{"code": r.code, **{f: getattr(r, f) for f in DEFINITION_FIELDS}})
         for r in rows
     ]
-    return [d for d in (stored or file_definitions()) if d.code in FORMULAS]
+    have = {d.code for d in stored}
+    shipped = [d for d in file_definitions() if d.code not in have]
+    return [d for d in (*stored, *shipped) if d.code in FORMULAS]
 
 
 def load_definitions(actor) -> int:
@@ -198,10 +203,17 @@ def available_years() -> list[int]:
     return list(range(first, last + 1))
 
 
-def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Decimal]) -> list[dict]:
+def indicator_list(
+    counts: dict, defs: list[Definition], targets: dict[str, Decimal], reaches=None
+) -> list[dict]:
+    """Each indicator's figures; one whose years the records do not reach (`reaches(code)`
+    false, see coverage.py) has none: "belum ada data", never 0."""
     rows = []
     for item in defs:
         numerator, denominator, value = evaluate(item.code, counts)
+        has_data = reaches is None or reaches(item.code)
+        if not has_data:
+            numerator = denominator = value = None
         target = targets.get(item.code)
         achieved = capaian(value, target, item.arah == IndicatorDirection.TURUN)
         rows.append(
@@ -210,6 +222,8 @@ def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Deci
                 "name": item.nama,
                 "numerator": numerator,
                 "denominator": denominator,
+                "counts": counts_of(item.code),
+                "has_data": has_data,
                 "value": value,
                 "unit": item.satuan,
                 "target": target,
@@ -218,6 +232,13 @@ def indicator_list(counts: dict, defs: list[Definition], targets: dict[str, Deci
             }
         )
     return rows
+
+
+def reach(year: int, years: list[int] | None = None):
+    """`reaches(code)` for `indicator_list`: whether the records reach `code` of `year`."""
+    years = available_years() if years is None else years
+    window = int(get_setting("aktif_window"))
+    return lambda code: known(code, year, years, window)
 
 
 def summed(rows: list[dict]) -> dict[str, int]:
@@ -231,59 +252,78 @@ def group_names(by: str) -> list[str]:
     return list(JENIS_LABELS.values())
 
 
-def indicator_report(year: int, by: str | None = None, rows: list[dict] | None = None) -> dict:
+def indicator_report(
+    year: int, by: str | None = None, rows: list[dict] | None = None, years: list[int] | None = None
+) -> dict:
     """All indicators of `year` with targets and capaian; with `by`, the same list per group.
 
     `rows` are the year's counts per (kecamatan, jenis) as dicts (`group_counts` records); by
-    default the stored ones (series.py).
+    default the stored ones (series.py). `years`: those with records (`available_years`).
     """
     rows = count_rows(year) if rows is None else rows
     pdrb = pdrb_for(year)
     nilai = pdrb and pdrb[1]
-    defs = definitions()
+    defs, reaches = definitions(), reach(year, years)
     report = {
         "year": year,
         "pdrb": {"tahun": pdrb[0], "nilai": pdrb[1]} if pdrb else None,
-        "indicators": indicator_list({**summed(rows), "pdrb": nilai}, defs, targets_for(year)),
+        "indicators": indicator_list(
+            {**summed(rows), "pdrb": nilai}, defs, targets_for(year), reaches
+        ),
         "by": {},
     }
     if by:
         for group in breakdown(rows, by):
-            report["by"][group["name"]] = indicator_list({**group, "pdrb": nilai}, defs, {})
+            report["by"][group["name"]] = indicator_list(
+                {**group, "pdrb": nilai}, defs, {}, reaches
+            )
     return report
 
 
-def breakdown(rows: list[dict], by: str) -> list[dict]:
-    """Counts per kecamatan or jenis (`name`), every group present (zeros where none), in name
-    order."""
+def group_keys(by: str) -> dict[str, object]:
+    """{group name: what the register's filter asks for it (region id, jenis code)}."""
+    if by == "kecamatan":
+        return dict(db.session.execute(select(Region.kecamatan, Region.id)).all())
+    return {label: jenis.value for jenis, label in JENIS_LABELS.items()}
+
+
+def breakdown(rows: list[dict], by: str, only: object = None) -> list[dict]:
+    """Counts per kecamatan or jenis (`name`, and `key` for the register's filter), every group
+    present (zeros where none; with `only`, the group of that key alone), in name order."""
+    keys = group_keys(by)
     groups = {name: dict.fromkeys(COUNTS, 0) for name in group_names(by)}
     for row in rows:
         counts = groups.setdefault(row[by], dict.fromkeys(COUNTS, 0))
         for c in COUNTS:
             counts[c] += int(row[c])
-    return [{"name": name, **counts} for name, counts in groups.items()]
+    table = [{"name": name, "key": keys.get(name), **counts} for name, counts in groups.items()]
+    return [row for row in table if only is None or row["key"] == only]
 
 
-def trends(years: list[int], given: dict[int, dict[str, int]] | None = None) -> dict:
-    """Per indicator code, the value and target of each year (oldest first).
+def trends(
+    years: list[int],
+    given: dict[int, dict[str, int]] | None = None,
+    scope: Scope = EVERYWHERE,
+) -> dict:
+    """Per indicator code, the value and target of each year (oldest first) in the scope.
 
-    The province-wide counts of a year in `given` are used as they are, the others come from the
-    stored series (series.py); targets, PDRB and definitions are read now, so an edit to them
-    shows at once.
+    The counts of a year in `given` are used as they are, the others come from the stored series
+    (series.py); targets, PDRB and definitions are read now, so an edit to them shows at once.
+    A figure the records do not reach has the value None (coverage.py).
     """
-    counts = yearly_counts(years, given)
+    counts = yearly_counts(years, given, scope)
     defs, targets, pdrb = definitions(), all_targets(), pdrb_table()
     series: dict[str, list[dict]] = {}
     for year in years:
         published = pdrb_in(pdrb, year)
-        items = indicator_list({**counts[year], "pdrb": published and published[1]}, defs, {})
-        for item in items:
+        figures = {**counts[year], "pdrb": published and published[1]}
+        for item in indicator_list(figures, defs, {}, reach(year, years)):
             series.setdefault(item["code"], []).append(
                 {"year": year, "value": item["value"], "target": targets.get((item["code"], year))}
             )
     return series
 
 
-def compliance(year: int) -> list[dict]:
+def compliance(year: int, scope: Scope = EVERYWHERE) -> list[dict]:
     """Per kecamatan: no report for the counted tahun buku, KSP/USP not assessed, review > 30 days."""
-    return shown(year).compliance()
+    return shown(year).compliance(scope)

@@ -3,9 +3,10 @@
 Recomputing every indicator of every year on each view cost most of the dashboard's time. The
 counts of a year change only when a commit changes them, and that commit raises the year's
 generation (stale.py), so each year's counts are stored with the generation they were computed
-at and read back while it is still the current one, by every worker process alike: the totals
-(the trend), and for the year shown the rows per kecamatan and jenis they add up from and the
-compliance board's counts of the year.
+at and read back while it is still the current one, by every worker process alike: the rows
+per kecamatan and jenis (the trend adds up those the dashboard's filters keep; the reporting
+counts are stored there alone), their totals in columns, and for the year shown the compliance
+board's counts of the year.
 
 A reader notes the generations before it computes and stores with `WHERE generation = noted`:
 counts computed while a change was committing never hold. It stores in its own short
@@ -21,8 +22,8 @@ from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session
 
 from sikomo.extensions import db
-from sikomo.indicators.compliance import compliance_rows, owed
-from sikomo.indicators.compute import COUNTS, raw_counts, totals
+from sikomo.indicators.compliance import EVERYWHERE, OWED, Scope, compliance_rows, owed
+from sikomo.indicators.compute import COUNTS, STORED_TOTALS, raw_counts
 from sikomo.indicators.facts import settle
 from sikomo.indicators.stale import YEARS, noted, upsert
 from sikomo.models import JENIS_LABELS, IndicatorSeries, Jenis, Region
@@ -33,34 +34,50 @@ Counts = dict[str, int]
 
 @dataclass
 class Held:
-    """A year's counts: the totals; when read for the year shown, the rows per (region, jenis)
-    and the compliance counts too."""
+    """A year's counts: the rows per (region, jenis); when read for the year shown, the
+    compliance counts too."""
 
-    totals: Counts
-    groups: list[list] | None = None
+    groups: list[list]  # [region id, jenis code, *COUNTS]
     owed: list[list] | None = None  # compliance.owed
 
-    def rows(self) -> list[dict]:
+    def kept(self, scope: Scope) -> list[list]:
+        return [row for row in self.groups if scope.holds(row[0], row[1])]
+
+    def totals_in(self, scope: Scope) -> Counts:
+        """The counts added up over the rows of the scope (the whole district by default)."""
+        summed = dict.fromkeys(COUNTS, 0)
+        for _, _, *values in self.kept(scope):
+            for name, value in zip(COUNTS, values, strict=True):
+                summed[name] += int(value)
+        return summed
+
+    @property
+    def totals(self) -> Counts:
+        return self.totals_in(EVERYWHERE)
+
+    def rows(self, scope: Scope = EVERYWHERE) -> list[dict]:
         """The rows as `group_counts` gives them (kecamatan names, jenis labels), as dicts."""
         names = dict(db.session.execute(select(Region.id, Region.kecamatan)).all())
         rows = [
             {"kecamatan": names.get(region), "jenis": JENIS_LABELS[Jenis(jenis)],
              **dict(zip(COUNTS, counts, strict=True))}
-            for region, jenis, *counts in self.groups
+            for region, jenis, *counts in self.kept(scope)
         ]  # fmt: skip
         return sorted(rows, key=lambda row: (row["kecamatan"] or "", row["jenis"]))
 
-    def compliance(self) -> list[dict]:
+    def compliance(self, scope: Scope = EVERYWHERE) -> list[dict]:
         """The compliance board (compliance.py): the stored counts, and those the clock moves."""
-        return compliance_rows(self.owed)
+        return compliance_rows(self.owed or [], scope)
 
 
-def yearly_counts(years: list[int], given: dict[int, Counts] | None = None) -> dict[int, Counts]:
-    """The province-wide counts of each year: given, else stored while they hold, else computed
+def yearly_counts(
+    years: list[int], given: dict[int, Counts] | None = None, scope: Scope = EVERYWHERE
+) -> dict[int, Counts]:
+    """The counts of each year in the scope: given, else stored while they hold, else computed
     (and stored for the next reader)."""
     given = given or {}
     held = counts(years, skip=set(given), grouped=set())
-    return {year: given[year] if year in given else held[year].totals for year in years}
+    return {year: given[year] if year in given else held[year].totals_in(scope) for year in years}
 
 
 def shown(year: int) -> Held:
@@ -89,7 +106,7 @@ def counts(years: list[int], skip: set[int], grouped: set[int]) -> dict[int, Hel
             held[year] = found
         else:
             raw = raw_counts(year)
-            held[year] = Held(totals(raw), group_rows(raw), owed(year) if year in grouped else None)
+            held[year] = Held(group_rows(raw), owed(year) if year in grouped else None)
             fresh[year] = (generation, held[year])
     if fresh and not wrote(session):
         store(fresh, settings)
@@ -110,22 +127,26 @@ def current_settings() -> dict:
     }
 
 
+def well_formed(rows: list | None, width: int) -> bool:
+    """Rows of the shape this code stores (one stored by an older version does not hold)."""
+    return isinstance(rows, list) and all(len(row) == width for row in rows)
+
+
 def stored(years: list[int], settings: dict, grouped: set[int]) -> dict[int, tuple]:
     """{year: (generation, its Held if it holds, else None)} of the years that have a row; the
-    group rows and compliance counts are read only when asked for (then a row without them does
-    not hold)."""
+    compliance counts are read only when asked for (then a row without them does not hold)."""
     table = IndicatorSeries.__table__
-    columns = [c for c in table.c if grouped or c.name not in ("groups", "owed")]
+    columns = [c for c in table.c if grouped or c.name != "owed"]
     kept = {}
     for row in db.session.execute(select(*columns).where(table.c.year.in_(years))):
-        groups, owing = (row.groups, row.owed) if row.year in grouped else (None, None)
+        owing = row.owed if row.year in grouped else None
         holds = (
             row.computed_generation == row.generation
             and all(getattr(row, key) == value for key, value in settings.items())
-            and (row.year not in grouped or (groups is not None and owing is not None))
+            and well_formed(row.groups, 2 + len(COUNTS))
+            and (row.year not in grouped or well_formed(owing, 2 + len(OWED)))
         )
-        found = Held({c: getattr(row, c) for c in COUNTS}, groups, owing) if holds else None
-        kept[row.year] = (row.generation, found)
+        kept[row.year] = (row.generation, Held(row.groups, owing) if holds else None)
     return kept
 
 
@@ -146,7 +167,8 @@ def store(fresh: dict[int, tuple[int | None, Held]], settings: dict) -> None:
     with db.engine.begin() as connection:
         for year in sorted(set(fresh) & set(YEARS)):
             generation, held = fresh[year]
-            values = {**held.totals, "groups": held.groups, "owed": held.owed, **settings,
+            totals = {c: held.totals[c] for c in STORED_TOTALS}
+            values = {**totals, "groups": held.groups, "owed": held.owed, **settings,
                       "computed_at": datetime.now(UTC)}  # fmt: skip
             put(connection, year, generation, values)
 

@@ -5,7 +5,9 @@ year's current one. A transaction notes the years it may change: those whose fac
 flags its refreshes rewrote with other values (facts.py); for a change to the register, every
 year from the cooperative's founding on (binaan, KSP/USP and koperasi baru count the register,
 per kecamatan and jenis); and for a report or a decision on one, the year that assesses its tahun
-buku (the compliance board counts reports of any status, compliance.py).
+buku (the compliance board counts reports of any status, compliance.py; the reporting counts
+their status, submission and RAT date, reporting.py). A change to the deadline settings raises
+every year (office settings).
 Just before it commits, in the same transaction, it raises their generations (`invalidate`), so
 every worker process sees the change and the counts it makes stale at the same moment.
 """
@@ -26,6 +28,8 @@ STALE = "indicator_series_stale"  # session.info key: years this transaction cha
 CHUNK = 1000  # report ids per lookup
 # What the register counts read: binaan, KSP/USP and koperasi baru per kecamatan and jenis.
 REGISTER = ("region_id", "jenis", "simpan_pinjam", "tanggal_badan_hukum")
+# What the compliance board and the reporting counts (reporting.py: sent, on time) read of a report.
+REPORTED = ("tahun_buku", "cooperative_id", "status", "imported", "submitted_at", "tanggal_rat")
 
 
 def note(session: Session, years: Iterable[int]) -> None:
@@ -99,9 +103,9 @@ def changed(obj, names: Iterable[str]) -> bool:
 
 
 def report_years(session: Session) -> set[int]:
-    """The indicator years whose compliance counts (compliance.owed) this flush may change: a
-    report of the tahun buku assessed made, removed or moved (whatever its status), a decision
-    on one made or undone."""
+    """The indicator years whose compliance and reporting counts (compliance.owed, reporting.py)
+    this flush may change: a report of the tahun buku assessed made, removed, moved, sent or
+    redated (whatever its status), a decision on one made or undone."""
     tahun_buku: set[int] = set()
     report_ids: set[int] = set()
     for obj in (*session.new, *session.deleted):
@@ -110,7 +114,7 @@ def report_years(session: Session) -> set[int]:
         elif isinstance(obj, Assessment):
             report_ids.add(obj.report_id)
     for obj in session.dirty:
-        if isinstance(obj, Report) and changed(obj, ("tahun_buku", "cooperative_id")):
+        if isinstance(obj, Report) and changed(obj, REPORTED):
             tahun_buku.update(values(obj, "tahun_buku"))
         elif isinstance(obj, Assessment) and changed(obj, ("status", "report_id")):
             report_ids.update(values(obj, "report_id"))

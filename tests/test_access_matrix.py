@@ -78,6 +78,18 @@ MATRIX = [
     ("POST", "/akun/kata-sandi",          302, 422, 422, 422, 422),  # empty body: form errors
     ("POST", "/akun/sesi/akhiri-lain",    302, 302, 302, 302, 302),
     ("POST", "/akun/sesi/999999/akhiri",  302, 302, 302, 302, 302),  # not one's own: a message
+    ("GET", "/akun/tautan/bukan-token",   410, 410, 410, 410, 410),  # one-time link: none such
+    ("POST", "/akun/tautan/bukan-token",  410, 410, 410, 410, 410),
+    ("GET", "/akun/lupa-kata-sandi",      200, 200, 200, 200, 200),
+    ("POST", "/akun/lupa-kata-sandi",     422, 422, 422, 422, 422),  # empty body: email required
+    ("GET", "/pengguna/",                 302, 403, 403, 200, 200),
+    ("GET", "/pengguna/?q=x&peran=admin&status=undangan", 302, 403, 403, 200, 200),
+    ("GET", "/pengguna/baru",             302, 403, 403, 200, 200),
+    ("POST", "/pengguna/baru",            302, 403, 403, 422, 422),  # empty body: form errors
+    ("GET", "/pengguna/999999",           302, 403, 403, 404, 404),
+    ("POST", "/pengguna/999999",          302, 403, 403, 404, 404),
+    ("POST", "/pengguna/999999/status",   302, 403, 403, 404, 404),
+    ("POST", "/pengguna/999999/tautan",   302, 403, 403, 404, 404),
     ("GET", "/penilaian/{certificate}/sertifikat", 302, 404, 200, 200, 200),
     ("GET", "/penilaian/{own_certificate}/sertifikat", 302, 200, 200, 200, 200),
     ("GET", "/penilaian/999999/sertifikat", 302, 404, 404, 404, 404),

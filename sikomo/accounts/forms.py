@@ -48,3 +48,28 @@ class PasswordForm(Form):
             EqualTo("new", "Tidak sama dengan kata sandi baru."),
         ],
     )
+
+
+class NewPasswordForm(Form):
+    """Setting a password through a one-time link (invitation or reset)."""
+
+    new = PasswordField(
+        "Kata sandi baru",
+        validators=[DataRequired("Wajib diisi.")],
+        description="Paling sedikit 12 karakter; gabungan beberapa kata yang tidak berhubungan "
+        "mudah diingat dan sulit ditebak.",
+    )
+    again = PasswordField(
+        "Ulangi kata sandi baru",
+        validators=[
+            DataRequired("Wajib diisi."),
+            EqualTo("new", "Tidak sama dengan kata sandi baru."),
+        ],
+    )
+
+
+class ForgotForm(Form):
+    email = StringField(
+        "Email akun Anda",
+        validators=[DataRequired("Email wajib diisi."), Length(max=254)],
+    )

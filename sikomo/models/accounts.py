@@ -1,7 +1,7 @@
 """One-time links for an invitation or a password reset: only a hash of the token is kept."""
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,3 +34,15 @@ class AccountLink(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def expires_at_aware(self) -> datetime:
+        """expires_at with its zone (SQLite hands it back naive, in UTC)."""
+        at = self.expires_at
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    @property
+    def state(self) -> str:
+        if self.used_at is not None:
+            return "sudah dipakai"
+        return "kedaluwarsa" if self.expires_at_aware <= utcnow() else "berlaku"

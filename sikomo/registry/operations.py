@@ -8,7 +8,7 @@ from sikomo import audit
 from sikomo.extensions import db
 from sikomo.indicators.aktif import aktif_ids_query
 from sikomo.indicators.facts import settle
-from sikomo.models import Cooperative, Jenis, Region
+from sikomo.models import Cooperative, Jenis, Region, Role, User
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
 
@@ -129,3 +129,11 @@ def update_cooperative(actor, coop: Cooperative, values: dict) -> Cooperative:
     change_cooperative(actor, coop, values)
     db.session.commit()
     return coop
+
+
+def pengurus_accounts(coop: Cooperative) -> list[User]:
+    """The pengurus accounts linked to `coop`, active first (shown to the office)."""
+    return list(db.session.scalars(
+        select(User).where(User.cooperative_id == coop.id, User.role == Role.PENGURUS)
+        .order_by(User.active.desc(), User.name)
+    ))  # fmt: skip

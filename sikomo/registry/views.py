@@ -72,9 +72,10 @@ def export_list(fmt):
 @roles_required(*Role)
 def detail(cooperative_id):
     coop = cooperative_or_404(cooperative_id)
+    accounts = ops.pengurus_accounts(coop) if current_user.role in MANAGERS else []
     return render_template(
         "registry/detail.html", coop=coop, aktif=is_aktif(coop.id), reports=coop.reports,
-        replaced=replaced(coop.reports),
+        replaced=replaced(coop.reports), accounts=accounts,
     )  # fmt: skip
 
 

@@ -126,6 +126,7 @@ def register_blueprints(app):
     from sikomo.accounts import bp as accounts_bp
     from sikomo.api import bp as api_bp
     from sikomo.assignments import bp as assignments_bp
+    from sikomo.audit_trail import bp as audit_trail_bp
     from sikomo.auth import bp as auth_bp
     from sikomo.foureyes.views import bp as foureyes_bp
     from sikomo.indicators import bp as indicators_bp
@@ -142,6 +143,7 @@ def register_blueprints(app):
     app.register_blueprint(accounts_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(audit_trail_bp)
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)

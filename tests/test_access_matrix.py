@@ -19,7 +19,11 @@ MATRIX = [
     ("GET", "/",                          302, 302, 200, 200, 200),
     ("POST", "/logout",                   302, 302, 302, 302, 302),
     ("GET", "/logout",                    405, 405, 405, 405, 405),
-    ("GET", "/audit",                     302, 403, 403, 403, 200),
+    ("GET", "/audit",                     302, 403, 403, 200, 200),
+    ("GET", "/audit?bagian=keamanan&pengguna=sistem&dari=2026-01-01", 302, 403, 403, 200, 200),
+    ("GET", "/audit?dari=kemarin",        302, 403, 403, 422, 422),  # a bad filter: a message
+    ("GET", "/audit/ekspor.csv",          302, 403, 403, 200, 200),
+    ("POST", "/audit",                    405, 405, 405, 405, 405),  # nothing here changes a row
     ("GET", "/koperasi/",                 302, 403, 200, 200, 200),
     ("GET", "/koperasi/?q=lain&status=aktif", 302, 403, 200, 200, 200),
     ("GET", "/koperasi/{own}",            302, 200, 200, 200, 200),

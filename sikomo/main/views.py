@@ -2,11 +2,10 @@ from flask import current_app, redirect, render_template, send_from_directory, u
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from sikomo.auth.access import roles_required
 from sikomo.extensions import db
 from sikomo.indicators.series import yearly_counts
 from sikomo.main import bp
-from sikomo.models import AuditEvent, Cooperative, Report, Role
+from sikomo.models import Cooperative, Report, Role
 from sikomo.review.queue import DINAS_WORKLIST, worklist
 from sikomo.settings import get_setting
 from sikomo.status import reference_year
@@ -63,9 +62,3 @@ def dashboard_summary() -> dict:
         "laporan": by_status,
     }
 
-
-@bp.route("/audit")
-@roles_required(Role.ADMIN)
-def audit_log():
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(200)).all()
-    return render_template("main/audit.html", events=events)

@@ -272,12 +272,12 @@ def test_only_the_dinas_and_the_administrator_may_read_the_trail(
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("dari=2026-13-01", "Tanggal tidak valid"),
+        ("dari=2026-13-01", "Dari tanggal: Tanggal tidak valid (tertulis «2026-13-01»)."),
         ("dari=kemarin", "Tanggal tidak valid"),
         ("dari=0001-01-01", "Tanggal harus antara tahun 2000 dan 2100"),
         ("dari=2026-12-06&sampai=2026-12-05", "Tanggal akhir lebih awal dari tanggal awal"),
-        ("objek=planet+5", "Objek tidak dikenal"),
-        ("objek=laporan+12x", "Objek tidak dikenal"),
+        ("objek=planet+5", "Objek: Tidak dikenal. Tulis jenis dan nomornya"),
+        ("objek=laporan+12x", "Objek: Tidak dikenal"),
         ("tindakan=hapus.semua", "Tindakan tidak dikenal"),
         ("tindakan=user.login", "Tindakan tidak dikenal"),  # a sign-in event is in the other tab
         ("bagian=rahasia", "Bagian tidak dikenal"),

@@ -76,7 +76,7 @@ class FilterForm(Form):
         if found is None or not (noun or found["id"]) or (noun and object_type is None):
             known = ", ".join(sorted(set(labels.words().objects.values())))
             raise ValidationError(
-                f"Objek tidak dikenal. Tulis jenis dan nomornya, misalnya «laporan 123»; jenis yang dikenal: {known}."
+                f"Tidak dikenal. Tulis jenis dan nomornya, misalnya «laporan 123»; jenis yang dikenal: {known}."
             )
         self.object_type, self.object_id = object_type, found["id"]
 
@@ -118,8 +118,14 @@ class FilterForm(Form):
 
     def messages(self) -> list[str]:
         """Each error with the filter it is about (a whole-form one on its own)."""
-        return [f"{self[name].label.text}: {m}" if name else m
+        return [f"{self[name].label.text}: {m.rstrip('.')}{typed(self[name])}." if name else m
                 for name, errors in self.errors.items() for m in errors]  # fmt: skip
+
+
+def typed(field) -> str:
+    """What was typed into a date, which a date input cannot show again once refused."""
+    raw = field.raw_data[0] if isinstance(field, DateField) and field.raw_data else ""
+    return f" (tertulis «{raw}»)" if raw else ""
 
 
 def in_range(day: date | None) -> None:

@@ -35,12 +35,20 @@ class Criteria:
 @dataclass(frozen=True)
 class Row:
     id: int
-    when: str  # WIB
+    when: str  # WIB: "5 Desember 2026 23:30 WIB"
     who: str
     action: str
     object: str  # "laporan 12", also what the object filter reads
     about: str  # the object's name, where it has one
     changes: list[changes.Change]
+
+    @property
+    def day(self) -> str:
+        return self.when.rsplit(" ", 2)[0]
+
+    @property
+    def clock(self) -> str:
+        return self.when.split(" ", 3)[-1]
 
 
 @dataclass
@@ -124,11 +132,17 @@ def rows(events: list[AuditEvent]) -> list[Row]:
     names = user_names({e.actor_id for e in events if e.actor_id})
     about = describe(events)
     return [
-        Row(e.id, waktu(e.created_at), names.get(e.actor_id) or e.actor_label,
+        Row(e.id, waktu(e.created_at), who(e, names),
             labels.action_label(e.action), labels.object_label(e.object_type, e.object_id),
             about.get((e.object_type, e.object_id), ""), changes.changes(e.before, e.after))
         for e in events
     ]  # fmt: skip
+
+
+def who(e: AuditEvent, names: dict[int, str]) -> str:
+    if e.actor_id is None and e.action == FAILED_LOGIN:
+        return "Tanpa akun (belum masuk)"
+    return names.get(e.actor_id) or e.actor_label
 
 
 def user_names(ids: set[int]) -> dict[int, str]:

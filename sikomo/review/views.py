@@ -11,6 +11,7 @@ from sikomo.extensions import db
 from sikomo.format import WIB
 from sikomo.foureyes import operations as four_eyes
 from sikomo.foureyes.forms import SecondForm
+from sikomo.links import site_root  # where the public verifies a certificate
 from sikomo.models import (
     Assessment,
     AssessmentStatus,
@@ -265,13 +266,6 @@ def certificate_or_404(assessment_id: int) -> Assessment:
     ):
         abort(404)
     return row
-
-
-def site_root() -> str:
-    """Where the public verifies a certificate: the configured PUBLIC_URL (else the development
-    address), never the Host header a request sent."""
-    root = current_app.config.get("PUBLIC_URL") or current_app.config["DEVELOPMENT_URL"]
-    return root if root.endswith("/") else root + "/"
 
 
 @bp.route("/<int:assessment_id>/sertifikat")

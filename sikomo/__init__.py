@@ -66,6 +66,9 @@ def load_config(app, test_config):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SIKOMO_PUBLIC_URL"):
         app.config["PUBLIC_URL"] = os.environ["SIKOMO_PUBLIC_URL"]
+    for name, value in os.environ.items():  # the mail server: SIKOMO_SMTP_HOST, …
+        if name.startswith("SIKOMO_SMTP_"):
+            app.config[name.removeprefix("SIKOMO_")] = value
     if test_config is not None:
         app.config.from_mapping(test_config)
     if str(app.config.get("PUBLIC_URL") or "").startswith("https://"):
@@ -131,6 +134,7 @@ def register_blueprints(app):
     from sikomo.foureyes.views import bp as foureyes_bp
     from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
+    from sikomo.notify.views import bp as notify_bp
     from sikomo.office import bp as office_bp
     from sikomo.public import bp as public_bp
     from sikomo.registry import bp as registry_bp
@@ -142,6 +146,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(notify_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(audit_trail_bp)
     app.register_blueprint(registry_bp)

@@ -10,13 +10,14 @@ from sikomo.models import Role
 def init_app(app) -> None:
     from sikomo.backup.cli import backup_command, restore_command
     from sikomo.indicators.cli import COMMANDS as INDICATOR_COMMANDS
+    from sikomo.notify.cli import COMMANDS as NOTIFY_COMMANDS
     from sikomo.reports.cli import import_reports_command
     from sikomo.review.cli import import_assessments_command, rescore_command
 
     commands = (seed_demo_command, create_user_command, import_command, regions_command,
                 import_reports_command, rescore_command, import_assessments_command,
                 refresh_scores_command, verify_audit_command, backup_command, restore_command,
-                *INDICATOR_COMMANDS)  # fmt: skip
+                *INDICATOR_COMMANDS, *NOTIFY_COMMANDS)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
 

@@ -47,3 +47,19 @@ UPLOAD_MAX_UNPACKED = 50 * 1024 * 1024
 # nginx (docs/deploy.md). The Host header is never taken from a proxy: links use PUBLIC_URL.
 PROXY_HOPS = 0
 ATTACHMENT_QUOTA_MB = 200  # what one cooperative's attachment files may take on disk
+
+# E-mail (sikomo/notify/sender.py): SIKOMO_SMTP_HOST, _PORT, _USER, _PASSWORD, _SECURITY
+# (none, starttls or ssl), _FROM in the environment, or these names in instance/config.py.
+# Without SMTP_HOST messages wait in the outbox (docs/deploy.md).
+SMTP_HOST = None
+SMTP_PORT = None  # 587 for starttls, 465 for ssl, 25 for none
+SMTP_SECURITY = "starttls"
+SMTP_USER = None
+SMTP_PASSWORD = None
+SMTP_FROM = None  # e.g. "SIKOMO Dinas Koperasi <sikomo@mojokertokab.go.id>"; default SMTP_USER
+SMTP_TIMEOUT = 20  # seconds, for `flask kirim-surel`
+OUTBOX_MAX_ATTEMPTS = 6  # then the message is gagal (retries after 1, 5, 15, 60, 240 minutes)
+# A request that queued mail tries to send it once its response is out, within this timeout;
+# cron's `kirim-surel` sends whatever that left behind.
+OUTBOX_SEND_AFTER_REQUEST = True
+OUTBOX_REQUEST_TIMEOUT = 5

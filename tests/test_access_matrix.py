@@ -6,8 +6,9 @@ that refuses (403/404) must not show the other cooperative's name.
 
 import pytest
 
+from sikomo import receipts
 from sikomo.extensions import db
-from sikomo.models import ReportStatus, Role
+from sikomo.models import ReportStatus, Role, utcnow
 from sikomo.tokens.operations import issue
 
 ANON = "anonim"
@@ -62,6 +63,14 @@ MATRIX = [
     ("GET", "/laporan/{own_report}/template.xlsx",    302, 200, 200, 200, 200),
     ("GET", "/laporan/{other_report}/template.xlsx",  302, 404, 200, 200, 200),
     ("GET", "/laporan/lampiran/999999",   302, 404, 404, 404, 404),
+    ("GET", "/laporan/{own_receipt}/tanda-terima",   302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_receipt}/tanda-terima", 302, 404, 200, 200, 200),
+    ("GET", "/laporan/{own_report}/tanda-terima",    302, 404, 404, 404, 404),  # a draft: none
+    ("GET", "/notifikasi/",               302, 200, 200, 200, 200),
+    ("GET", "/notifikasi/?page=999",      302, 200, 200, 200, 200),
+    ("POST", "/notifikasi/dibaca-semua",  302, 302, 302, 302, 302),
+    ("POST", "/notifikasi/999999/dibaca", 302, 404, 404, 404, 404),
+    ("GET", "/notifikasi/999999/buka",    302, 404, 404, 404, 404),
     ("GET", "/laporan/impor",             302, 403, 403, 200, 200),
     ("GET", "/api/v1/edit-rules",         200, 200, 200, 200, 200),
     ("GET", "/penilaian/",                302, 403, 200, 200, 200),
@@ -170,6 +179,9 @@ def test_role_may_reach_url_only_as_the_matrix_says(
         own_report.status = other_report.status = ReportStatus.DRAF
         db.session.commit()
         ids.update(own_report=own_report.id, other_report=other_report.id)
+    if "_receipt}" in url:  # submitted reports of both cooperatives, each with its receipt
+        for key, coop in (("own_receipt", own), ("other_receipt", other)):
+            ids[key] = receipted(make_report(coop))
     if "{report}" in url:  # only the rows that need them pay for scored reports
         ids["report"] = make_submitted(other).id  # submitted, tahun buku 2025
     if "{certificate}" in url:
@@ -199,3 +211,13 @@ def certified(assessment) -> int:
     assessment.certificate_number = f"SKK/2026/{assessment.id:05d}"
     db.session.commit()
     return assessment.id
+
+
+def receipted(report) -> int:
+    """Give a report the receipt its submission issues."""
+    report.status = ReportStatus.DIAJUKAN
+    report.submitted_at = utcnow()
+    db.session.flush()
+    receipts.issue("test", report)
+    db.session.commit()
+    return report.id

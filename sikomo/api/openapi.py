@@ -168,6 +168,17 @@ SCHEMAS: dict[str, Any] = {
                 "additionalProperties": {"type": "string"},
             },
             "temuan": {"type": "array", "items": ANY_OBJECT},
+            "tanda_terima": {
+                "type": ["object", "null"],
+                "description": "Tanda terima pengajuan versi ini (null selama masih draf).",
+                "properties": {
+                    "nomor": {"type": "string", "description": 'mis. "TT/2026/000123"'},
+                    "tahun_buku": {"type": "integer"},
+                    "versi": {"type": "integer"},
+                    "diajukan_pada": {"type": "string", "format": "date-time"},
+                    "diajukan_oleh": {"type": "string"},
+                },
+            },
         },
     },
 }

@@ -3,6 +3,7 @@
 from flask import jsonify, request
 
 import scoring
+from sikomo import receipts
 from sikomo.api import ApiError, bp
 from sikomo.api import submission as sub
 from sikomo.api.auth import require_report_access, require_token
@@ -96,6 +97,7 @@ def report_json(report: Report) -> dict:
         "penjelasan": data.get(ops.EXPLANATIONS, {}),
         "sumber_lalu": data.get(ops.SOURCES, {}),  # {twin: "dari laporan tahun buku N"}
         "temuan": [finding_json(f) for f in ops.findings(report)],
+        "tanda_terima": receipts.receipt_json(receipts.receipt_of(report)),
     })  # fmt: skip
 
 

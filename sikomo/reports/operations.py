@@ -1,6 +1,7 @@
 """Report drafts, versions and submission: plain functions taking validated data and the actor."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
@@ -9,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from sikomo import audit, edit_rules, prior_year
+from sikomo import audit, edit_rules, prior_year, receipts
 from sikomo.assessments import is_health_scored
 from sikomo.extensions import db
-from sikomo.models import Attachment, Cooperative, Report, ReportStatus
+from sikomo.models import Attachment, Cooperative, Receipt, Report, ReportStatus
+from sikomo.notify import events
 
 RAW = "_raw"  # text typed into a field that could not be read yet: kept, never lost
 EXPLANATIONS = "_peringatan"  # {quality rule code: the pengurus's one-line explanation}
@@ -103,19 +105,31 @@ def _check_editable(report: Report, expected_version: int | None) -> None:
         raise Conflict(CONFLICT_MESSAGE)
 
 
-def _commit_change(actor, report: Report, action: str, data: dict[str, Any]) -> None:
-    """Store the new data (audited key by key) with whatever else is pending, in one commit."""
+def _stage_change(actor, report: Report, action: str, data: dict[str, Any]) -> None:
+    """Set the new data, audited key by key; the caller commits."""
     old = report.data or {}
     changed = sorted(k for k in set(old) | set(data) if old.get(k) != data.get(k))
     if changed:
         report.data = data
         audit.record(actor, action, report, {k: old.get(k) for k in changed},
                      {k: data.get(k) for k in changed})  # fmt: skip
+
+
+@contextmanager
+def _stale_is_conflict():
+    """A write that lost the version race (at a flush or the commit) is rolled back."""
     try:
-        db.session.commit()
+        yield
     except StaleDataError:
         db.session.rollback()
         raise Conflict(CONFLICT_MESSAGE) from None
+
+
+def _commit_change(actor, report: Report, action: str, data: dict[str, Any]) -> None:
+    """Store the new data (audited key by key) with whatever else is pending, in one commit."""
+    _stage_change(actor, report, action, data)
+    with _stale_is_conflict():
+        db.session.commit()
 
 
 def forget_source(data: dict[str, Any], key: str) -> None:
@@ -180,8 +194,9 @@ def findings(report: Report) -> list[edit_rules.Finding]:
 
 def submit(
     actor, report: Report, explanations: dict[str, str], expected_version: int | None
-) -> None:
-    """Freeze the draft as diajukan when no validity edit fails and every warning is explained."""
+) -> Receipt:
+    """Freeze the draft as diajukan when no validity edit fails and every warning is explained;
+    the receipt (tanda terima) and the pengawas's notifications are written in the same commit."""
     _check_editable(report, expected_version)
     found = findings(report)
     quality = {f.rule for f in found if f.kind == edit_rules.QUALITY}
@@ -201,7 +216,12 @@ def submit(
     report.status = ReportStatus.DIAJUKAN
     report.submitted_at = datetime.now(UTC)
     audit.record(actor, "report.status", report, {"status": "draf"}, {"status": "diajukan"})
-    _commit_change(actor, report, "report.submit", data)
+    _stage_change(actor, report, "report.submit", data)
+    with _stale_is_conflict():
+        receipt = receipts.issue(actor, report)  # flushes: the version check runs here
+        events.report_submitted(report, receipt)
+        db.session.commit()
+    return receipt
 
 
 def reopen(actor, report: Report) -> Report:

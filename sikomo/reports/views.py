@@ -307,7 +307,7 @@ def submit(report_id: int):
     try:
         if request.form.get("konfirmasi") != "ya":
             return check_before_confirming(report, explanations)
-        ops.submit(current_user, report, explanations, expected_version())
+        receipt = ops.submit(current_user, report, explanations, expected_version())
     except ops.SubmitBlocked:
         flash("Laporan belum dapat diajukan: perbaiki isian yang ditandai dan beri penjelasan untuk "
               "setiap peringatan.", "error")  # fmt: skip
@@ -320,8 +320,8 @@ def submit(report_id: int):
     except ops.NotEditable as exc:
         flash(sentence(exc), "error")
         return redirect(url_for("reports.summary", report_id=report.id))
-    flash(f"Laporan tahun buku {report.tahun_buku} versi {report.version} telah diajukan.",
-          "success")  # fmt: skip
+    flash(f"Laporan tahun buku {report.tahun_buku} versi {report.version} telah diajukan. "
+          f"Tanda terima {receipt.number}.", "success")  # fmt: skip
     return redirect(url_for("reports.summary", report_id=report.id))
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 import scoring
 from scoring.ruleset import all_item_codes
 from scoring.schema import KUESIONER
-from sikomo import audit
+from sikomo import audit, notify
 from sikomo.assessments import LOOK_UP, is_health_scored, new_assessment, run_engine
 from sikomo.extensions import db
 from sikomo.format import angka
@@ -249,6 +249,7 @@ def return_report(actor, report: Report, note: str) -> None:
     audit.record(
         actor, "review.return", report, before, {"status": report.status, "review_note": note}
     )
+    notify.events.report_returned(report, note)  # the pengurus, in this commit
     commit_or_conflict()
 
 
@@ -297,6 +298,7 @@ def finalize(
         after |= assessment_summary(row)
         audit.record(actor, "assessment.approve", row, None, audit.snapshot(row, ("result",)))
     audit.record(actor, action, report, before, after | extra)
+    notify.events.report_approved(report, row)  # the pengurus, in this commit
     commit_or_conflict()
 
 

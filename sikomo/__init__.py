@@ -142,9 +142,11 @@ def register_blueprints(app):
     from sikomo.review.views import bp as review_bp
     from sikomo.sessions.views import bp as sessions_bp
     from sikomo.tokens import bp as tokens_bp
+    from sikomo.users import bp as users_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(main_bp)

@@ -4,8 +4,6 @@ from pathlib import Path
 
 import click
 
-from sikomo.models import Role
-
 
 def init_app(app) -> None:
     from sikomo.backup.cli import backup_command, restore_command
@@ -13,8 +11,9 @@ def init_app(app) -> None:
     from sikomo.notify.cli import COMMANDS as NOTIFY_COMMANDS
     from sikomo.reports.cli import import_reports_command
     from sikomo.review.cli import import_assessments_command, rescore_command
+    from sikomo.users.cli import create_user_command, init_command
 
-    commands = (seed_demo_command, create_user_command, import_command, regions_command,
+    commands = (init_command, seed_demo_command, create_user_command, import_command, regions_command,
                 import_reports_command, rescore_command, import_assessments_command,
                 refresh_scores_command, verify_audit_command, backup_command, restore_command,
                 *INDICATOR_COMMANDS, *NOTIFY_COMMANDS)  # fmt: skip
@@ -50,23 +49,6 @@ def refresh_scores_command(everything):
 
     written = refresh_queued(everything)
     click.echo(f"Hasil mesin tersimpan untuk {angka(written)} versi laporan.")
-
-
-@click.command("create-user")
-@click.option("--name", prompt="Nama")
-@click.option("--email", prompt="Email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), prompt="Peran")
-@click.option("--cooperative-id", type=int, default=None, help="Wajib untuk pengurus.")
-@click.password_option("--password", prompt="Kata sandi")
-def create_user_command(name, email, role, cooperative_id, password):
-    """Create a user of one role."""
-    from sikomo.auth.operations import UserError, create_user
-
-    try:
-        user = create_user("cli", name, email, password, Role(role), cooperative_id)
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Pengguna {user.email} ({user.role.value}) dibuat.")
 
 
 @click.command("import-koperasi")

@@ -55,7 +55,9 @@ def create_user_command(name, email, role, nik, password):
     email = email or click.prompt("Email")
     role = role_of(role or click.prompt(f"Peran ({ROLE_WORDS})"))
     if role == Role.PENGURUS and not nik:
-        raise click.ClickException("Pengurus wajib terikat pada satu koperasi: beri --koperasi NIK.")
+        raise click.ClickException(
+            "Pengurus wajib terikat pada satu koperasi: beri --koperasi NIK."
+        )
     cooperative_id = cooperative_of(nik)
     password = password or ask_password()
     try:

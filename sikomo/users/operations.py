@@ -185,7 +185,10 @@ class Match:
     candidates: list[Cooperative]
 
 
-def find_cooperatives(text: str, limit: int = 20) -> list[Cooperative]:
+CANDIDATES = 20  # at most this many cooperatives to choose from
+
+
+def find_cooperatives(text: str, limit: int = CANDIDATES + 1) -> list[Cooperative]:
     """Cooperatives whose NIK starts with `text` or whose name holds every word of it."""
     text = " ".join((text or "").split())[:200]
     if not text:

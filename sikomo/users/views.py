@@ -32,7 +32,11 @@ def index():
 
 
 def cooperative_arg(text: str | None) -> Cooperative | None:
-    return db.session.get(Cooperative, int(text)) if text and text.isdigit() and len(text) < 10 else None
+    return (
+        db.session.get(Cooperative, int(text))
+        if text and text.isdigit() and len(text) < 10
+        else None
+    )
 
 
 def cooperative_choice(form: UserForm) -> tuple[int | None, list[Cooperative]]:
@@ -53,9 +57,12 @@ def cooperative_choice(form: UserForm) -> tuple[int | None, list[Cooperative]]:
         form.koperasi.errors = ["Pengurus wajib terikat pada satu koperasi: ketik nama atau NIK."]
     elif not match.candidates:
         form.koperasi.errors = ["Tidak ada koperasi dengan nama atau NIK itu."]
+    elif len(match.candidates) > ops.CANDIDATES:
+        form.koperasi.errors = [f"Lebih dari {ops.CANDIDATES} koperasi cocok; ketik nama lebih "
+                                "lengkap atau NIK-nya, atau pilih di bawah."]  # fmt: skip
     else:
         form.koperasi.errors = [f"{len(match.candidates)} koperasi cocok; pilih satu di bawah."]
-    return None, match.candidates
+    return None, match.candidates[: ops.CANDIDATES]
 
 
 def refused(form: UserForm, exc: ops.UserRefused) -> None:

@@ -59,6 +59,7 @@ def test_a_pengurus_is_invited_sets_a_password_once_and_signs_in(client, dinas, 
     client.post("/logout")
     form = client.get(f"/akun/tautan/{token}")
     assert form.status_code == 200 and "Selamat datang" in form.text
+    assert form.headers["Cache-Control"] == "no-store"
     done = client.post(f"/akun/tautan/{token}", data={"new": GOOD_PASSWORD, "again": GOOD_PASSWORD})
     assert done.status_code == 302 and done.headers["Location"].endswith("/login")
     db.session.expire_all()

@@ -40,6 +40,13 @@ def password():
     return render_template("accounts/password.html", form=form), status
 
 
+@bp.after_request
+def never_cached(response):
+    """An account page (a one-time link's above all) is never kept by a browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/tautan/<token>", methods=["GET", "POST"])
 def link(token):
     """Set a password through a one-time invitation or reset link."""

@@ -10,12 +10,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select, update
 
 from sikomo import audit
 from sikomo.auth import passwords
 from sikomo.extensions import db
+from sikomo.links import absolute, path_for
 from sikomo.models import AccountLink, LinkPurpose, User, utcnow
 from sikomo.sessions import operations as sessions
 
@@ -33,8 +33,9 @@ class Issued:
     token: str
 
     @property
-    def path(self) -> str:
-        return url_for("accounts.link", token=self.token)
+    def url(self) -> str:
+        """The absolute link (from PUBLIC_URL), also when issued outside a request."""
+        return absolute(path_for("accounts.link", token=self.token))
 
 
 def issue(actor, user: User, purpose: LinkPurpose) -> Issued:

@@ -10,7 +10,6 @@ cooperative or state ends the user's sessions, so new rights take effect at once
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from sikomo import audit
@@ -154,16 +153,11 @@ def forgotten(email: str) -> None:
     send_password_link(user, user)
 
 
-def site_root() -> str:
-    root = current_app.config.get("PUBLIC_URL") or current_app.config["DEVELOPMENT_URL"]
-    return root.rstrip("/")
-
-
 def send_link(user: User, issued: links.Issued) -> None:
     from sikomo.notify.operations import email
 
     purpose = issued.row.purpose
-    url = site_root() + issued.path
+    url = issued.url
     lifetime = links.LIFETIME_WORDS[purpose]
     if purpose == LinkPurpose.UNDANGAN:
         subject = "Undangan ke SIKOMO"

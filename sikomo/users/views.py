@@ -92,7 +92,7 @@ def create():
                 refused(form, exc)
             else:
                 return render_template("users/link.html", user=user, issued=issued,
-                                       link=ops.site_root() + issued.path, created=True)  # fmt: skip
+                                       link=issued.url, created=True)  # fmt: skip
     status = 422 if request.method == "POST" else 200
     return render_template("users/form.html", form=form, user=None, candidates=candidates), status
 
@@ -154,4 +154,4 @@ def send_link(user_id):
         flash(str(exc), "error")
         return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/link.html", user=user, issued=issued,
-                           link=ops.site_root() + issued.path, created=False)  # fmt: skip
+                           link=issued.url, created=False)  # fmt: skip

@@ -337,3 +337,38 @@ def test_every_action_the_code_records_has_an_indonesian_label():
     expanded |= {f"user.{kind}_{p}" for kind in ("link", "password") for p in ("undangan", "reset")}
     assert len(expanded) > 40
     assert sorted(expanded - set(labels.words().actions)) == []
+
+
+HOSTILE = ["", " ", "0", "-1", "10" * 20, "1e40", "NaN", "%", "'; DROP TABLE x;--", "\r\nX: y",
+           "ä" * 300, "laporan 99999999999999999999", "laporan -1", "#", "2026-02-30", "31/12/9999"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["pengguna", "tindakan", "objek", "dari", "sampai", "bagian",
+                                  "sebelum", "setelah", "page", "endpoint"])  # fmt: skip
+def test_no_value_of_any_filter_ends_in_a_server_error(client, reader, name):
+    for value in HOSTILE:
+        for path in ("/audit", "/audit/ekspor.csv"):
+            response = client.get(path, query_string={name: value})
+            assert response.status_code in (200, 422), (name, value, response.status_code)
+
+
+def test_an_export_beyond_its_limit_is_refused_with_a_way_out(client, reader, monkeypatch):
+    from sikomo.audit_trail import operations
+
+    monkeypatch.setattr(operations, "EXPORT_LIMIT", 2)
+    for i in range(3):
+        recorded("sistem", "region.create", None, None, {"kecamatan": str(i)})
+    response = client.get("/audit/ekspor.csv")
+    assert response.status_code == 422
+    assert "Lebih dari 2 peristiwa cocok; persempit saringan" in page_text(response)
+    assert client.get("/audit/ekspor.csv?tindakan=region.create").status_code == 422
+    assert client.get("/audit/ekspor.csv?pengguna=nobody-else").status_code == 200
+
+
+def test_a_large_count_is_told_as_more_than_its_limit(client, reader, monkeypatch):
+    from sikomo.audit_trail import operations
+
+    monkeypatch.setattr(operations, "COUNT_LIMIT", 2)
+    for i in range(3):
+        recorded("sistem", "region.create", None, None, {"kecamatan": str(i)})
+    assert "Lebih dari 2 peristiwa." in page_text(client.get("/audit"))

@@ -122,8 +122,9 @@ def _exists(where, beyond) -> bool:
     return db.session.scalar(select(AuditEvent.id).where(*where, beyond).limit(1)) is not None
 
 
-def count(c: Criteria, limit: int = COUNT_LIMIT) -> int:
+def count(c: Criteria, limit: int | None = None) -> int:
     """How many events match, counted up to limit + 1 (what a reader needs to know)."""
+    limit = COUNT_LIMIT if limit is None else limit
     matching = select(AuditEvent.id).where(*conditions(c)).limit(limit + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(matching)) or 0
 

@@ -27,6 +27,9 @@ KOP = {
     "kop_dinas": "Dinas Koperasi, Usaha Mikro dan Perdagangan",
     "kop_alamat": "Jl. Kyai H. Hasyim Asy'ari No. 12, Mojokerto 61318\nTelp. (0321) 391 234",
     "batas_tunggu_hari": "30",
+    "batas_rat_hari": "30",
+    "batas_rat_bulan": "6",
+    "batas_lapor_hari": "30",
     "empat_mata": "y",
 }
 

@@ -210,6 +210,11 @@ def report_row(cooperative_id: int, tahun: int, data: dict, status: ReportStatus
     if status == ReportStatus.DIAJUKAN:  # came in over the last 60 days: some wait too long
         waited = random.Random(f"{cooperative_id}-{tahun}").randint(1, 60)
         report.submitted_at = datetime.now(UTC) - timedelta(days=waited)
+    elif status == ReportStatus.DISETUJUI:  # sent 1 to 45 days after the RAT: most on time
+        held = data.get("tanggal_rat") or f"{tahun + 1}-06-30"
+        after = random.Random(f"sent-{cooperative_id}-{tahun}").randint(1, 45)
+        sent = datetime.fromisoformat(held).replace(hour=2, tzinfo=UTC) + timedelta(days=after)
+        report.submitted_at = min(sent, datetime.now(UTC))
     return report
 
 

@@ -18,6 +18,9 @@ COUNT_LABELS = {
     "berkualitas": "Berkualitas",
     "sehat_berkualitas": "Sehat dan berkualitas",
     "volume_usaha": "Volume usaha (Rp)",
+    "diharapkan": "Laporan diharapkan",
+    "masuk": "Laporan masuk",
+    "tepat_waktu": "Laporan tepat waktu",
 }
 COMPLIANCE_LABELS = {
     "tanpa_laporan": "Tanpa laporan",
@@ -78,7 +81,8 @@ def formula_table(workbook, title, caption, table, codes, ratios):
 
 
 def lkjip_workbook(report: dict, kecamatan: list[dict]) -> bytes:
-    """Tables like the LKjIP's 3.8, 3.9, 3.14 and 3.16; 'Nilai' holds every figure as computed here."""
+    """Tables like the LKjIP's 3.8, 3.9, 3.14 and 3.16, and the reporting rates per kecamatan;
+    'Nilai' holds every figure as computed here."""
     table = [{**row, "tidak_aktif": row["binaan"] - row["aktif"]} for row in kecamatan]
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -92,6 +96,9 @@ def lkjip_workbook(report: dict, kecamatan: list[dict]) -> bytes:
     formula_table(workbook, "Tabel 3.14", f"Koperasi berkualitas per kecamatan, tahun {year}", table,
                   ["aktif", "berkualitas", "sehat_berkualitas"],
                   [("% berkualitas", 1, 0), ("% sehat dan berkualitas", 2, 0)])  # fmt: skip
+    formula_table(workbook, "Pelaporan", f"Pelaporan RAT tahun buku {year - 1} per kecamatan",
+                  table, ["diharapkan", "masuk", "tepat_waktu"],
+                  [("% masuk", 1, 0), ("% tepat waktu", 2, 0)])  # fmt: skip
     programme_sheet(workbook, report)
     add_sheet(workbook, "Nilai", *indicator_rows(report))
     return save(workbook)

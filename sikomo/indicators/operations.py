@@ -319,7 +319,12 @@ def trends(
         figures = {**counts[year], "pdrb": published and published[1]}
         for item in indicator_list(figures, defs, {}, reach(year, years)):
             series.setdefault(item["code"], []).append(
-                {"year": year, "value": item["value"], "target": targets.get((item["code"], year))}
+                {
+                    "year": year,
+                    "value": item["value"],
+                    "has_data": item["has_data"],
+                    "target": targets.get((item["code"], year)),
+                }  # fmt: skip
             )
     return series
 

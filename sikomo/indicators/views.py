@@ -4,12 +4,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from sikomo import progress, spreadsheet
+from sikomo import lateness, progress, spreadsheet
 from sikomo.auth.access import MANAGERS, STAFF, roles_required
+from sikomo.deadlines import rat_deadline, report_due
 from sikomo.extensions import db
-from sikomo.indicators import bp, export
+from sikomo.indicators import bp, export, members
 from sikomo.indicators import operations as ops
 from sikomo.indicators.audit import audit_year
+from sikomo.indicators.compliance import Scope
 from sikomo.indicators.forms import (
     DefinitionForm,
     PdrbForm,
@@ -18,12 +20,16 @@ from sikomo.indicators.forms import (
     TargetForm,
 )
 from sikomo.indicators.serialize import plain
-from sikomo.indicators.series import count_rows, shown
+from sikomo.indicators.series import shown
 from sikomo.indicators.stale import YEARS
-from sikomo.models import IndicatorDefinition, IndicatorDirection, Pdrb, Target
+from sikomo.models import IndicatorDefinition, IndicatorDirection, Jenis, Pdrb, Region, Target
 from sikomo.settings import get_setting
 
 TABLES = ("indikator", "kecamatan", "jenis", "kepatuhan")
+# Pages of every blueprint show how late a report came (the review page, the register, the
+# pengurus's dashboard), by the rule of the tepat-waktu indicator.
+bp.add_app_template_global(lateness.of_report, "deadline_of")
+bp.add_app_template_global(lateness.of_reports, "deadlines_of")
 
 
 def chosen_year(years: list[int] | None = None) -> int:
@@ -35,27 +41,49 @@ def chosen_year(years: list[int] | None = None) -> int:
     return year
 
 
+def regions() -> list[Region]:
+    return list(db.session.scalars(db.select(Region).order_by(Region.kecamatan)))
+
+
+def chosen_scope(known: list[Region] | None = None) -> Scope:
+    """The dashboard's kecamatan and jenis filters; what is not a kecamatan or jenis is all."""
+    region = request.args.get("kecamatan", type=int)
+    if region not in {r.id for r in (regions() if known is None else known)}:
+        region = None
+    jenis = request.args.get("jenis", "")
+    return Scope(region, Jenis(jenis) if jenis in set(Jenis) else None)
+
+
 @bp.route("/")
 @roles_required(*STAFF)
 def dashboard():
-    years = ops.available_years()
+    places = regions()
+    years, scope = ops.available_years(), chosen_scope(places)
     year = chosen_year(years)
     held = shown(year)
-    rows = held.rows()
-    kecamatan = ops.breakdown(rows, "kecamatan")
-    trends = ops.trends(years, given={year: held.totals})
+    rows, totals = held.rows(scope), held.totals_in(scope)
+    kecamatan = ops.breakdown(rows, "kecamatan", only=scope.region_id)
+    trends = ops.trends(years, given={year: totals}, scope=scope)
     return render_template(
         "indicators/dashboard.html",
         chart_data=chart_data(kecamatan, trends, years),
         year=year,
         years=years,
-        report=ops.indicator_report(year, None, rows),
+        scope=scope,
+        regions=places,
+        jenis_list=list(Jenis),
+        report=ops.indicator_report(year, None, rows, years),
+        reaches=ops.reach(year, years),
+        listed=members.LABELS,
         kecamatan=kecamatan,
-        jenis=ops.breakdown(rows, "jenis"),
-        totals=held.totals,
+        jenis=ops.breakdown(rows, "jenis", only=scope.jenis),
+        totals=totals,
         trends=trends,
-        compliance=held.compliance(),
+        compliance=held.compliance(scope),
         window=get_setting("aktif_window"),
+        batas_rat=rat_deadline(year - 1),
+        batas_lapor=report_due(year - 1, None),
+        batas_hari=get_setting("batas_lapor_hari"),
     )
 
 
@@ -75,13 +103,14 @@ def chart_data(kecamatan: list[dict], trends: dict, years: list[int]) -> dict:
     }
 
 
-def table_rows(name: str, year: int):
+def table_rows(name: str, year: int, scope: Scope):
     if name == "kepatuhan":
-        return export.compliance_rows(ops.compliance(year))
-    rows = count_rows(year)
+        return export.compliance_rows(ops.compliance(year, scope))
+    rows = shown(year).rows(scope)
     if name == "indikator":
         return export.indicator_rows(ops.indicator_report(year, None, rows))
-    return export.count_rows(ops.breakdown(rows, name), name)
+    only = scope.region_id if name == "kecamatan" else scope.jenis
+    return export.count_rows(ops.breakdown(rows, name, only=only), name)
 
 
 @bp.route("/ekspor/<name>.<fmt>")
@@ -90,7 +119,7 @@ def export_table(name, fmt):
     if name not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     year = chosen_year()
-    cols, rows = table_rows(name, year)
+    cols, rows = table_rows(name, year, chosen_scope())
     if fmt == "csv":
         body = spreadsheet.to_csv(cols, rows, comma=request.args.get("pemisah") == "koma")
     else:
@@ -101,10 +130,11 @@ def export_table(name, fmt):
 @bp.route("/lkjip.xlsx")
 @roles_required(*STAFF)
 def lkjip():
-    year = chosen_year()
-    rows = count_rows(year)
+    year, scope = chosen_year(), chosen_scope()
+    rows = shown(year).rows(scope)
     body = export.lkjip_workbook(
-        ops.indicator_report(year, None, rows), ops.breakdown(rows, "kecamatan")
+        ops.indicator_report(year, None, rows),
+        ops.breakdown(rows, "kecamatan", only=scope.region_id),
     )
     return spreadsheet.attachment(body, f"lkjip-koperasi-{year}.xlsx")
 

@@ -10,10 +10,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sikomo import audit
 from sikomo.extensions import db
+from sikomo.indicators import stale
 from sikomo.models import OfficeLogo
 from sikomo.settings import get_setting, set_setting
 
-EDITABLE = ("kop_pemerintah", "kop_dinas", "kop_alamat", "batas_tunggu_hari", "empat_mata")
+EDITABLE = ("kop_pemerintah", "kop_dinas", "kop_alamat", "batas_tunggu_hari", "batas_rat",
+            "batas_lapor_hari", "empat_mata")  # fmt: skip
+# The deadlines decide which reports came on time: every year's stored counts (stale.py).
+DEADLINES = ("batas_rat", "batas_lapor_hari")
 MAX_LOGO_BYTES = 2 * 1024 * 1024  # as uploaded
 MAX_LOGO_PIXELS = 4000 * 4000  # a decompression bomb is refused before it is decoded
 LOGO_SIDE = 400  # stored at most this wide and high: a letterhead needs no more
@@ -61,6 +65,8 @@ def change(
         for key, value in after.items():
             set_setting(key, value)
         audit.record(actor, "office.settings", None, before, after)
+        if any(before.get(k) != after.get(k) for k in DEADLINES if k in after):
+            stale.invalidate(db.session.connection(), stale.YEARS)
     row = db.session.get(OfficeLogo, 1)
     if png is not None or (drop_logo and row is not None):
         changed = True

@@ -18,6 +18,8 @@ def filled_form() -> OfficeForm:
         for key in ("kop_pemerintah", "kop_dinas", "kop_alamat", "empat_mata"):
             getattr(form, key).data = get_setting(key)
         form.batas_tunggu_hari.data = get_setting("batas_tunggu_hari")
+        form.batas_lapor_hari.data = get_setting("batas_lapor_hari")
+        form.fill_batas_rat(get_setting("batas_rat"))
     return form
 
 

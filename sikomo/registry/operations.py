@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, or_, select
 
 from sikomo import audit
 from sikomo.extensions import db
+from sikomo.indicators import members
 from sikomo.indicators.aktif import aktif_ids_query
 from sikomo.indicators.facts import settle
 from sikomo.models import Cooperative, Jenis, Region, Role, User
@@ -34,6 +35,9 @@ class Filters:
     jenis: Jenis | None = None
     simpan_pinjam: bool | None = None
     status: str = ""  # "aktif", "tidak_aktif" or "" for all
+    # A dashboard count's cooperatives (indicators/members.py): its code and indicator year.
+    indikator: str = ""
+    tahun: int | None = None
 
 
 def search_query(filters: Filters) -> Select:
@@ -55,6 +59,8 @@ def search_query(filters: Filters) -> Select:
         query = query.where(Cooperative.simpan_pinjam.is_(filters.simpan_pinjam))
     if filters.status in ("aktif", "tidak_aktif"):
         query = filter_by_status(query, filters.status == "aktif")
+    if filters.indikator in members.LABELS and filters.tahun is not None:
+        query = query.where(members.condition(filters.indikator, filters.tahun))
     return query
 
 

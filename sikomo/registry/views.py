@@ -14,7 +14,9 @@ from sikomo import progress, spreadsheet
 from sikomo.auth.access import MANAGERS, STAFF, cooperative_or_404, roles_required
 from sikomo.extensions import db
 from sikomo.format import angka
+from sikomo.indicators import members, sanksi
 from sikomo.indicators.aktif import aktif_ids, is_aktif
+from sikomo.indicators.stale import YEARS
 from sikomo.models import Jenis, Role
 from sikomo.numbers import page_arg
 from sikomo.registry import bp, export
@@ -34,7 +36,16 @@ def filters_from_args(args) -> ops.Filters:
         jenis=Jenis(jenis) if jenis in set(Jenis) else None,
         simpan_pinjam=parse_bool(sp) if sp else None,
         status=args.get("status", ""),
+        **indicator_args(args),
     )
+
+
+def indicator_args(args) -> dict:
+    """?indikator=aktif&tahun=2026: the cooperatives a dashboard count counts (else nothing)."""
+    code, year = args.get("indikator", ""), args.get("tahun", type=int)
+    if code not in members.LABELS or year not in YEARS:
+        return {}
+    return {"indikator": code, "tahun": year}
 
 
 @bp.route("/")
@@ -52,6 +63,7 @@ def index():
         regions=ops.regions(),
         jenis_list=list(Jenis),
         aktif=aktif_ids(among=[c.id for c in page.items]),
+        indikator=members.LABELS.get(filters.indikator),
     )
 
 
@@ -76,6 +88,7 @@ def detail(cooperative_id):
     return render_template(
         "registry/detail.html", coop=coop, aktif=is_aktif(coop.id), reports=coop.reports,
         replaced=replaced(coop.reports), accounts=accounts,
+        sanksi_tahun=sanksi.latest_overdue(), calon_sanksi=sanksi.is_candidate(coop.id),
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 from werkzeug.datastructures import MultiDict
 
-from sikomo import MAX_ID
+from sikomo import MAX_ID, lateness
 from sikomo.assignments.operations import assignees
 from sikomo.extensions import db
 from sikomo.matching import contains, starts_with
@@ -61,6 +61,7 @@ class Page:
     computing: int = 0  # stale rows left to the background: their risk order is not known yet
     assignees: dict[int, User] = field(default_factory=dict)  # report id: its pengawas
     held: dict[int, int] = field(default_factory=dict)  # report id: who decided, held (four-eyes)
+    late: dict[int, lateness.Lateness] = field(default_factory=dict)  # report id: how late it came
 
     @property
     def pages(self) -> int:
@@ -292,7 +293,8 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     page = min(max(1, page), max(1, math.ceil(total / per_page)))
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
     ids = [r.report.id for r in rows]
-    return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids))
+    late = lateness.of_reports(r.report for r in rows)
+    return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids), late)
 
 
 WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that lists it

@@ -372,3 +372,12 @@ def test_a_large_count_is_told_as_more_than_its_limit(client, reader, monkeypatc
     for i in range(3):
         recorded("sistem", "region.create", None, None, {"kecamatan": str(i)})
     assert "Lebih dari 2 peristiwa." in page_text(client.get("/audit"))
+
+
+@pytest.mark.parametrize(
+    ("action", "label", "group"),
+    [("user.login", "Masuk", "keamanan"), ("cooperative.update", "Data koperasi diubah", "data"),
+     ("report.langkah_baru", "Laporan: langkah baru", "data"), ("aneh", "Aneh", "data")],
+)  # fmt: skip
+def test_an_action_nobody_labelled_yet_still_reads_as_words_in_the_data_tab(action, label, group):
+    assert (labels.action_label(action), labels.group_of(action)) == (label, group)

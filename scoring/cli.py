@@ -1,4 +1,4 @@
-"""Command line: python -m scoring assess | batch | rulesets."""
+"""Command line: python -m scoring assess | whatif | batch | rulesets."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .errors import ReportError, ScoringError
 from .frame import assess_frame
 from .ruleset import builtin_rulesets
 from .schema import numeric_keys
+from .whatif import what_it_takes
 
 CHUNK = 100_000
 TEXT_COLUMNS = ("cooperative_id", "nik", "jenis", "tanggal_rat", "metode")
@@ -36,6 +37,16 @@ def cmd_assess(args: argparse.Namespace) -> int:
     result = assess(_read_report(args.file), method=args.method)
     json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+    return 0
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    plan = what_it_takes(_read_report(args.file), method=args.method)
+    if args.json:
+        json.dump(plan.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print("\n".join(plan.lines()))
     return 0
 
 
@@ -119,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
         "--method", help="permenkop_9_2020 atau perdep_06_2016 (bawaan: menurut tahun buku)"
     )
     a.set_defaults(func=cmd_assess)
+    w = sub.add_parser("whatif", help="apa yang dibutuhkan untuk naik ke predikat berikutnya")
+    w.add_argument("file", nargs="?", default="-", help="berkas JSON laporan, atau - untuk stdin")
+    w.add_argument("--method", help="permenkop_9_2020 atau perdep_06_2016")
+    w.add_argument("--json", action="store_true", help="cetak rencana sebagai JSON")
+    w.set_defaults(func=cmd_whatif)
     b = sub.add_parser("batch", help="nilai CSV/XLSX berisi banyak laporan ke CSV")
     b.add_argument("input")
     b.add_argument("output")

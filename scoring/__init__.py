@@ -8,6 +8,7 @@ from .errors import MethodError, ReportError, RulesetError, ScoringError
 from .frame import assess_frame
 from .results import AspectResult, Assessment, IndicatorResult
 from .ruleset import Ruleset, builtin_rulesets, load_ruleset, parse_ruleset, ruleset_for
+from .whatif import WhatIf, simulate, what_it_takes
 
 __all__ = [
     "Assessment",
@@ -18,10 +19,13 @@ __all__ = [
     "Ruleset",
     "RulesetError",
     "ScoringError",
+    "WhatIf",
     "assess",
     "assess_frame",
     "builtin_rulesets",
     "load_ruleset",
     "parse_ruleset",
     "ruleset_for",
+    "simulate",
+    "what_it_takes",
 ]

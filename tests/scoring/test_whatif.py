@@ -113,6 +113,13 @@ def test_fewer_moves_win_over_smaller_ones():
     assert items.change.items == tuple((i.code, i.text) for i in AD.items[:13])
 
 
+def test_no_plan_within_the_move_limit_says_so():
+    report = failing({**healthy(), "total_aset_lalu": 7_740_000_000}, TK[:16])
+    plan = what_it_takes(report, max_moves=1)
+    assert not plan.found and plan.next_predikat == "sehat" and plan.total_after is None
+    assert "paling banyak 1 langkah" in plan.reason and "Sehat (≥ 80,00)" in plan.reason
+
+
 def test_already_sehat_has_no_moves_and_says_why(complete_report):
     plan = what_it_takes(complete_report)
     assert plan.predikat == "sehat" and plan.next_predikat is None and not plan.found
@@ -229,3 +236,24 @@ def test_simulate_equals_assess_of_the_changed_copy(report, field, value):
     result = simulate(report, {field: value})
     assert report == before
     assert result.to_dict() == assess({**report, field: value}).to_dict()
+
+
+OLD_ITEMS = sorted(builtin_rulesets()["perdep_06_2016"].item_codes)
+
+
+@settings(max_examples=5, deadline=None)
+@given(reports(), st.lists(st.booleans(), min_size=len(OLD_ITEMS), max_size=len(OLD_ITEMS)))
+def test_an_older_method_plan_really_reaches_the_next_predikat(report, answers):
+    old = {
+        **report,
+        **OLD_EXTRA,
+        "tahun_buku": 2019,
+        "kuesioner": dict(zip(OLD_ITEMS, answers, strict=True)),
+    }
+    plan = what_it_takes(old)
+    ranks = [p.code for p in builtin_rulesets()["perdep_06_2016"].predikat]
+    if plan.found:
+        after = simulate(old, plan.changes())
+        assert ranks.index(after.predikat) <= ranks.index(plan.next_predikat)
+    else:
+        assert plan.reason

@@ -33,7 +33,11 @@ class AuditEvent(db.Model):
     """Append-only record of a change: who, when, what, before and after."""
 
     # A review page lists the events about its report and assessments.
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "id"),)
+    # Jejak Audit filters by user: one user's events, newest first, without reading the table.
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id", "id"),
+        Index("ix_audit_event_actor", "actor_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(

@@ -13,7 +13,6 @@ from sikomo.extensions import db
 from sikomo.links import absolute
 from sikomo.models import Notification, OutboxMessage, OutboxStatus, User
 
-SECRET_MARK = ":rahasia"  # on `event`: the body holds a one-time link, redacted once sent
 REDACTED = (
     "[Isi surel ini memuat tautan sekali pakai dan telah dihapus dari SIKOMO setelah "
     "dikirim. Minta tautan baru bila diperlukan.]"
@@ -58,12 +57,11 @@ def email(
 ) -> OutboxMessage:
     """An e-mail in the outbox only (no notification line): invitations, password resets.
     A `secret` body (a one-time link) is replaced by REDACTED once sent or given up."""
-    return _queue(event[: 64 - len(SECRET_MARK)] + SECRET_MARK if secret else event,
-                  address, subject, body, recipient)  # fmt: skip
+    return _queue(event, address, subject, body, recipient, secret=secret)
 
 
 def is_secret(message: OutboxMessage) -> bool:
-    return message.event.endswith(SECRET_MARK)
+    return bool(message.secret)
 
 
 def _active(recipients: Iterable[User]) -> list[User]:
@@ -92,13 +90,16 @@ def _notify_once(user: User, event: str, title: str, body: str, path: str, key) 
     return db.session.execute(statement).first() is not None  # no row back: told before
 
 
-def _queue(event: str, address: str, subject: str, body: str, recipient) -> OutboxMessage:
+def _queue(
+    event: str, address: str, subject: str, body: str, recipient, *, secret: bool = False
+) -> OutboxMessage:
     message = OutboxMessage(
         event=event[:64],
         recipient_id=getattr(recipient, "id", None),
         recipient_email=address[:254],
         subject=" ".join(subject.split())[:300],  # one header line
         body=body,
+        secret=secret,
         status=OutboxStatus.ANTRE,
         attempts=0,
         next_attempt_at=datetime.now(UTC),

@@ -17,7 +17,17 @@ from sikomo.models.base import (
     str_enum,
     utcnow,
 )
+from sikomo.models.findings import (
+    CriterionKind,
+    Finding,
+    FindingEvidence,
+    FindingStatus,
+    FindingStep,
+    Severity,
+    StepKind,
+)
 from sikomo.models.indicator_cache import IndicatorMoved, IndicatorSeries
+from sikomo.models.letters import Letter, LetterKind, LetterTemplate
 from sikomo.models.messages import Notification, OutboxMessage, OutboxStatus
 from sikomo.models.office import (
     AuditEvent,
@@ -49,6 +59,16 @@ from sikomo.models.session import UserSession
 from sikomo.models.throttle import LoginFailure
 
 __all__ = [
+    "CriterionKind",
+    "Finding",
+    "FindingEvidence",
+    "FindingStatus",
+    "FindingStep",
+    "Letter",
+    "LetterKind",
+    "LetterTemplate",
+    "Severity",
+    "StepKind",
     "AccountLink",
     "LinkPurpose",
     "Notification",

@@ -26,6 +26,7 @@ MATRIX = [
     ("GET", "/audit/ekspor.csv",          302, 403, 403, 200, 200),
     ("POST", "/audit",                    405, 405, 405, 405, 405),  # nothing here changes a row
     ("GET", "/koperasi/",                 302, 403, 200, 200, 200),
+    ("GET", "/koperasi/?indikator=masuk&tahun=2026", 302, 403, 200, 200, 200),
     ("GET", "/koperasi/?q=lain&status=aktif", 302, 403, 200, 200, 200),
     ("GET", "/koperasi/{own}",            302, 200, 200, 200, 200),
     ("GET", "/koperasi/{other}",          302, 404, 200, 200, 200),
@@ -118,6 +119,9 @@ MATRIX = [
     ("GET", "/indikator/ekspor/rahasia.csv", 302, 403, 404, 404, 404),
     ("GET", "/indikator/ekspor/indikator.pdf", 302, 403, 404, 404, 404),
     ("GET", "/indikator/lkjip.xlsx",      302, 403, 200, 200, 200),
+    ("GET", "/indikator/calon-sanksi",    302, 403, 200, 200, 200),
+    ("GET", "/indikator/calon-sanksi?tahun=1900", 302, 403, 404, 404, 404),
+    ("GET", "/indikator/calon-sanksi.csv", 302, 403, 200, 200, 200),
     ("GET", "/indikator/audit",           302, 403, 200, 200, 200),
     ("POST", "/indikator/audit",          302, 403, 422, 422, 422),  # no file: form error
     ("GET", "/indikator/pengaturan",      302, 403, 403, 200, 200),

@@ -25,13 +25,14 @@ HOSTILE = ["", " ", "0", "-1", "1", "2025", "2147483648", "9999999999", "9" * 40
            "2026-02-30", "0000-00-00", "diajukan", "setujui", "kembalikan"]  # fmt: skip
 PARAMS = ["q", "page", "tahun", "status", "kecamatan", "jenis", "flag", "urut", "tugas", "kedua",
           "lama", "ulang", "hasil", "pemisah", "sertifikat", "next", "predikat", "by", "year",
-          "aktif", "v", "format"]  # fmt: skip
+          "aktif", "v", "format", "indikator"]  # fmt: skip
 FIELDS = ["version_id", "catatan", "keputusan", "predikat", "alasan", "nama", "nik", "region_id",
           "jenis", "desa", "jumlah_anggota", "tanggal_rat", "tanggal_binaan", "kas", "bank",
           "total_aset", "shu_setelah_pajak", "bagian", "tahun_buku", "keterangan", "name", "nip",
           "jabatan", "batas_tunggu_hari", "kop_dinas", "s-aktif_window", "t-code", "t-tahun",
           "t-nilai", "p-tahun", "p-nilai", "simpan", "lanjut", "kemajuan", "pengawas_id",
-          "email", "password", "butir", "jawaban", "indikator", "konfirmasi"]  # fmt: skip
+          "email", "password", "butir", "jawaban", "indikator", "konfirmasi", "batas_rat_hari",
+          "batas_rat_bulan", "batas_lapor_hari"]  # fmt: skip
 ROLES = [None, Role.PENGURUS, Role.PENGAWAS, Role.DINAS, Role.ADMIN]
 SKIP = ("/static/", "/api/")  # the API has its own schemathesis run (test_api_fuzz.py)
 

@@ -131,6 +131,7 @@ def register_blueprints(app):
     from sikomo.assignments import bp as assignments_bp
     from sikomo.audit_trail import bp as audit_trail_bp
     from sikomo.auth import bp as auth_bp
+    from sikomo.findings.views import bp as findings_bp
     from sikomo.foureyes.views import bp as foureyes_bp
     from sikomo.indicators import bp as indicators_bp
     from sikomo.main import bp as main_bp
@@ -160,6 +161,7 @@ def register_blueprints(app):
     app.register_blueprint(office_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(findings_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
 

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import and_, exists, func, select
 
 from sikomo.extensions import db
+from sikomo.findings.operations import overdue as finding_overdue
 from sikomo.indicators.compute import on_register, one
 from sikomo.indicators.facts import DECIDED, is_ksp
-from sikomo.models import Assessment, Cooperative, Jenis, Region, Report, ReportStatus
+from sikomo.models import Assessment, Cooperative, Finding, Jenis, Region, Report, ReportStatus
 from sikomo.status import IndicatorYear, indicator_year
 
 REVIEW_DAYS = 30
@@ -99,10 +100,21 @@ def compliance_rows(owed_rows: list[list], scope: Scope = EVERYWHERE) -> list[di
         if scope.holds(region, jenis):
             summed = by_region.setdefault(region, [0, 0])
             summed[0], summed[1] = summed[0] + counts[0], summed[1] + counts[1]
-    late = waiting(scope)
+    late, findings = waiting(scope), overdue_findings(scope)
     return [
         {"name": name, "region_id": region,
          **dict(zip(OWED, by_region.get(region, [0, 0]), strict=True)),
-         "menunggu_review": late.get(region, 0)}
+         "menunggu_review": late.get(region, 0), "temuan_lewat_batas": findings.get(region, 0)}
         for region, name in regions if scope.region_id in (None, region)
     ]  # fmt: skip
+
+
+def overdue_findings(scope: Scope = EVERYWHERE) -> dict[int, int]:
+    """{region id: findings (temuan) past their due date and not closed}, one grouped query (the
+    clock moves it: counted on every view, from the finding's status and due-date index)."""
+    query = (select(Cooperative.region_id, func.count(Finding.id))
+             .join(Cooperative, Cooperative.id == Finding.cooperative_id)
+             .where(finding_overdue()).group_by(Cooperative.region_id))  # fmt: skip
+    if scope.jenis:
+        query = query.where(Cooperative.jenis == scope.jenis)
+    return dict(db.session.execute(query).all())

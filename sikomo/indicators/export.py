@@ -26,6 +26,7 @@ COMPLIANCE_LABELS = {
     "tanpa_laporan": "Tanpa laporan",
     "ksp_belum_dinilai": "KSP/USP belum dinilai",
     "menunggu_review": "Menunggu review > 30 hari",
+    "temuan_lewat_batas": "Temuan lewat batas",
 }
 INDICATOR_COLUMNS = columns("Kode", "Indikator", ("Pembilang", "number"), ("Penyebut", "number"),
                             ("Nilai", "number"), "Satuan", ("Target", "number"),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sikomo import audit
 from sikomo.deadlines import days_late, report_due
 from sikomo.extensions import db
+from sikomo.findings import notices as finding_notices
 from sikomo.format import tanggal
 from sikomo.links import path_for
 from sikomo.models import Cooperative, Notification, Report, ReportStatus, Role, User
@@ -110,6 +111,6 @@ def told(keys: list[str]) -> int:
 
 
 def remind_overdue_findings(today: date) -> int:
-    """Hook for reminders of findings (temuan) past their deadline. Findings do not exist yet
-    (a later issue adds them); their reminders go here. How many were told."""
-    return 0
+    """Tell the pengurus and the pengawas of each finding (temuan) past its due date, once a day
+    (sikomo/findings/notices.py); how many notifications are new."""
+    return finding_notices.remind_overdue(today)

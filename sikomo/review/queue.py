@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from sikomo import MAX_ID, lateness
 from sikomo.assignments.operations import assignees
 from sikomo.extensions import db
+from sikomo.findings.operations import overdue_by_cooperative
 from sikomo.matching import contains, starts_with
 from sikomo.models import (
     Assessment,
@@ -62,6 +63,7 @@ class Page:
     assignees: dict[int, User] = field(default_factory=dict)  # report id: its pengawas
     held: dict[int, int] = field(default_factory=dict)  # report id: who decided, held (four-eyes)
     late: dict[int, lateness.Lateness] = field(default_factory=dict)  # report id: how late it came
+    findings_late: dict[int, int] = field(default_factory=dict)  # cooperative id: overdue temuan
 
     @property
     def pages(self) -> int:
@@ -294,7 +296,9 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     rows = rows_of(query.limit(per_page).offset((page - 1) * per_page))
     ids = [r.report.id for r in rows]
     late = lateness.of_reports(r.report for r in rows)
-    return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids), late)
+    findings_late = overdue_by_cooperative({r.report.cooperative_id for r in rows})
+    return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids), late,
+                findings_late)  # fmt: skip
 
 
 WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that lists it

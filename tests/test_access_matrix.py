@@ -10,6 +10,7 @@ from sikomo import receipts
 from sikomo.extensions import db
 from sikomo.models import ReportStatus, Role, utcnow
 from sikomo.tokens.operations import issue
+from tests.findings_data import finding_on
 
 ANON = "anonim"
 ROLES = (ANON, Role.PENGURUS, Role.PENGAWAS, Role.DINAS, Role.ADMIN)
@@ -88,6 +89,21 @@ MATRIX = [
     ("GET", "/akun/profil",               302, 200, 200, 200, 200),
     ("POST", "/akun/profil",              302, 422, 422, 422, 422),  # empty body: name required
     ("GET", "/akun/sesi/",                302, 200, 200, 200, 200),
+    ("GET", "/temuan/",                   302, 403, 200, 200, 200),
+    ("GET", "/temuan/?status=ditutup&tingkat=tinggi&lewat=1&kecamatan=99999999999", 302, 403, 200, 200, 200),
+    ("GET", "/temuan/ekspor.csv",         302, 403, 200, 200, 200),
+    ("GET", "/temuan/999999",             302, 404, 404, 404, 404),
+    ("GET", "/temuan/{finding}",          302, 404, 200, 200, 200),  # another cooperative's
+    ("GET", "/temuan/{own_finding}",      302, 200, 200, 200, 200),
+    ("GET", "/temuan/{finding}/ubah",     302, 403, 403, 403, 403),  # only its author
+    ("POST", "/temuan/{finding}/tutup",   302, 403, 422, 403, 403),  # empty body: a message
+    ("POST", "/temuan/{finding}/buka-kembali", 302, 403, 422, 403, 403),
+    ("POST", "/temuan/{finding}/tanggapan", 302, 404, 403, 403, 403),
+    ("POST", "/temuan/{own_finding}/tanggapan", 302, 422, 403, 403, 403),  # empty: a message
+    ("POST", "/temuan/{finding}/tindak-lanjut", 302, 404, 403, 403, 403),
+    ("GET", "/temuan/laporan/{report}/baru", 302, 403, 200, 200, 403),
+    ("POST", "/temuan/laporan/{report}/baru", 302, 403, 422, 422, 403),  # empty body
+    ("GET", "/temuan/bukti/999999",       302, 404, 404, 404, 404),
     ("GET", "/akun/kata-sandi",           302, 200, 200, 200, 200),
     ("POST", "/akun/kata-sandi",          302, 422, 422, 422, 422),  # empty body: form errors
     ("POST", "/akun/sesi/akhiri-lain",    302, 302, 302, 302, 302),
@@ -222,6 +238,9 @@ def receipted(report) -> int:
     report.status = ReportStatus.DIAJUKAN
     report.submitted_at = utcnow()
     db.session.flush()
+    for key, coop in (("finding", other), ("own_finding", own)):
+        if "{" + key + "}" in url:  # a finding (temuan) on a submitted report of the cooperative
+            ids[key] = finding_on(make_submitted(coop))
     receipts.issue("test", report)
     db.session.commit()
     return report.id

@@ -142,6 +142,7 @@ def register_blueprints(app):
     from sikomo.reports import bp as reports_bp
     from sikomo.review.views import bp as review_bp
     from sikomo.sessions.views import bp as sessions_bp
+    from sikomo.supervision.views import bp as supervision_bp
     from sikomo.tokens import bp as tokens_bp
     from sikomo.users import bp as users_bp
 
@@ -157,6 +158,7 @@ def register_blueprints(app):
     app.register_blueprint(review_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(foureyes_bp)
+    app.register_blueprint(supervision_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(tokens_bp)

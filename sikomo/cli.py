@@ -11,12 +11,13 @@ def init_app(app) -> None:
     from sikomo.notify.cli import COMMANDS as NOTIFY_COMMANDS
     from sikomo.reports.cli import import_reports_command
     from sikomo.review.cli import import_assessments_command, rescore_command
+    from sikomo.supervision.cli import early_warning_command
     from sikomo.users.cli import create_user_command, init_command
 
     commands = (init_command, seed_demo_command, create_user_command, import_command, regions_command,
                 import_reports_command, rescore_command, import_assessments_command,
                 refresh_scores_command, verify_audit_command, backup_command, restore_command,
-                *INDICATOR_COMMANDS, *NOTIFY_COMMANDS)  # fmt: skip
+                early_warning_command, *INDICATOR_COMMANDS, *NOTIFY_COMMANDS)  # fmt: skip
     for command in commands:
         app.cli.add_command(command)
 

@@ -96,10 +96,11 @@ def reports_query(cfg: Config, year: int, first: int, ids: Sequence[int] | None,
         record = (
             func.jsonb_to_record(when_latest(Report.data))
             .table_valued(*(column(k, Text) for k in keys))
-            .render_derived(name="items", with_types=True)
+            .render_derived(with_types=True)
+            .lateral("items")
         )
         query = select(*columns, *(record.c[k] for k in keys)).select_from(Report)
-        query = query.outerjoin(record.lateral(), true())
+        query = query.outerjoin(record, true())
     else:
         extracted = func.json_extract(Report.data, *(f"$.{k}" for k in keys))
         query = select(*columns, when_latest(extracted).label("items"))

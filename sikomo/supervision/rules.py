@@ -58,9 +58,9 @@ class YearData:
 
 def scatter(cfg: Config, year: int, depth: int, ids: np.ndarray, counted: pd.DataFrame) -> Figures:
     """The counted reports' figures as (depth, n) arrays aligned with `ids`."""
-    n, cids = len(ids), counted["cooperative_id"].to_numpy()
+    n, cids = len(ids), counted["cooperative_id"].to_numpy(dtype="int64")
     at = np.minimum(np.searchsorted(ids, cids), max(n - 1, 0))
-    k = year - counted["tahun_buku"].to_numpy()
+    k = year - counted["tahun_buku"].to_numpy(dtype="int64")
     ok = (ids[at] == cids if n else np.zeros(len(cids), dtype=bool)) & (k >= 0) & (k < depth)
     at, k = at[ok], k[ok]
 

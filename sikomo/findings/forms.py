@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput, TextInput
 
+from sikomo import deadlines
 from sikomo.findings.operations import Criterion, FindingData
 from sikomo.forms import Form
 from sikomo.models import CriterionKind, Severity
@@ -65,6 +66,7 @@ class FindingForm(Form):
     def __init__(self, *args, criteria: list[Criterion] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.known = {c.key: c for c in criteria}
+        self.kept_due = None
         self.kriteria.choices = [SelectChoice("", "— pilih —")] + [
             SelectChoice(c.key, label(c)) for c in criteria
         ] + [SelectChoice(LAINNYA, "Lainnya (tulis sendiri)")]  # fmt: skip
@@ -76,6 +78,11 @@ class FindingForm(Form):
     def validate_kriteria_lainnya(self, field):
         if self.kriteria.data == LAINNYA and not (field.data or "").strip():
             raise ValidationError("Tulis kriteria temuan bila memilih Lainnya.")
+
+    def validate_batas(self, field):
+        kept = field.data == self.kept_due  # an edit may leave a date that has passed since
+        if field.data is not None and not kept and field.data < deadlines.today():
+            raise ValidationError("Batas tindak lanjut tidak boleh sebelum hari ini.")
 
     def criterion(self) -> Criterion:
         if self.kriteria.data == LAINNYA:

@@ -95,6 +95,7 @@ def edit(finding_id):
     if not ops.may_edit(current_user, finding):
         abort(403)
     form = new_form(finding.report)
+    form.kept_due = finding.due_date
     if request.method == "GET":
         form.fill(finding)
     elif form.validate_on_submit():

@@ -42,6 +42,43 @@ def rupiah(value) -> str:
     return f"{sign}Rp {angka(abs(number))}"
 
 
+SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+HUNDREDTH = Decimal("0.01")
+
+
+def _scaled(number: int) -> tuple[Decimal, str] | None:
+    """The amount in the largest word it reaches once rounded to hundredths (999.999.999 is
+    'Rp 1 miliar', not 'Rp 1.000 juta'); None below a million."""
+    for size, word in SCALES:
+        amount = (Decimal(abs(number)) / size).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        if amount >= 1:
+            return amount, word
+    return None
+
+
+def rupiah_singkat(value) -> str:
+    """Rupiah as people say it: 85000000 -> 'Rp 85 juta', 2050000000 -> 'Rp 2,05 miliar'
+    (two decimals at most, rounded); below a million the exact amount, like `rupiah`."""
+    if value is None or value == "":
+        return "–"
+    number = int(value)
+    scaled = _scaled(number)
+    if scaled is None:
+        return rupiah(number)
+    text = angka(scaled[0], 2).rstrip("0").rstrip(",")
+    return f"{'-' if number < 0 else ''}Rp {text} {scaled[1]}"
+
+
+def is_round(value) -> bool:
+    """True when `rupiah_singkat` says the amount exactly (85 juta), not rounded (85,01 juta)."""
+    number = int(value)
+    scaled = _scaled(number)
+    if scaled is None:
+        return True
+    size = dict((w, s) for s, w in SCALES)[scaled[1]]
+    return scaled[0] * size == abs(number)
+
+
 def persen(value, digits: int = 2) -> str:
     """A percentage already multiplied by 100: 45.2134 -> '45,21 %'."""
     if value is None or value == "":
@@ -89,6 +126,7 @@ def init_app(app) -> None:
     for name, func in {
         "angka": angka,
         "rupiah": rupiah,
+        "rupiah_singkat": rupiah_singkat,
         "persen": persen,
         "tanggal": tanggal,
         "waktu": waktu,

@@ -62,11 +62,13 @@ class NumberField(StringField):
         maximum=None,
         places=0,
         money=False,
+        signed=False,
         **kw,
     ):
         render_kw = {"inputmode": "decimal" if places else "numeric", "autocomplete": "off"}
         super().__init__(label, validators, render_kw=render_kw | kw.pop("render_kw", {}), **kw)
         self.minimum, self.maximum, self.places, self.money = minimum, maximum, places, money
+        self.signed = signed  # a loss may be typed (-1.250.000); else a minus is refused
 
     def process_formdata(self, valuelist):
         if not valuelist:
@@ -76,9 +78,9 @@ class NumberField(StringField):
             if not self.money and _RUPIAH.match(text):
                 raise AmountError(COUNT_MESSAGES[_AMOUNT_EXAMPLE])
             if self.places:
-                self.data = parse_decimal(text, places=self.places)
+                self.data = parse_decimal(text, places=self.places, signed=self.signed)
             else:
-                self.data = parse_amount(text)
+                self.data = parse_amount(text, signed=self.signed)
         except AmountError as exc:
             self.data = None
             message = str(exc) if self.money else COUNT_MESSAGES.get(str(exc), str(exc))

@@ -145,6 +145,7 @@ def register_blueprints(app):
     from sikomo.supervision.views import bp as supervision_bp
     from sikomo.tokens import bp as tokens_bp
     from sikomo.users import bp as users_bp
+    from sikomo.whatif.views import bp as whatif_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
@@ -156,6 +157,7 @@ def register_blueprints(app):
     app.register_blueprint(registry_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(whatif_bp)
     app.register_blueprint(assignments_bp)
     app.register_blueprint(foureyes_bp)
     app.register_blueprint(supervision_bp)

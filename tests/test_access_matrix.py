@@ -62,6 +62,12 @@ MATRIX = [
     ("POST", "/laporan/{other_report}/perbaiki",      302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/lampiran",      302, 404, 403, 403, 403),
     ("POST", "/laporan/{other_report}/unggah",        302, 404, 403, 403, 403),
+    ("GET", "/laporan/{own_report}/simulasi",         302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_report}/simulasi",       302, 404, 200, 200, 200),
+    ("POST", "/laporan/{own_report}/simulasi",        302, 200, 200, 200, 200),  # nothing stored
+    ("POST", "/laporan/{other_report}/simulasi",      302, 404, 200, 200, 200),
+    ("POST", "/laporan/{other_report}/simulasi.json", 302, 404, 200, 200, 200),
+    ("GET", "/laporan/{own_report}/simulasi.json",    405, 405, 405, 405, 405),
     ("GET", "/laporan/{own_report}/template.xlsx",    302, 200, 200, 200, 200),
     ("GET", "/laporan/{other_report}/template.xlsx",  302, 404, 200, 200, 200),
     ("GET", "/laporan/lampiran/999999",   302, 404, 404, 404, 404),

@@ -32,6 +32,7 @@ from sikomo.reports.sections import (
 )
 from sikomo.review.operations import DECIDED
 from sikomo.review.values import engine_score, predikat_label
+from sikomo.whatif import operations as whatif
 
 ALL_ROLES = (Role.PENGURUS, *STAFF)
 
@@ -281,6 +282,7 @@ def summary_context(report: Report, form=None, explanations=None) -> dict:
         history=(history := ops.versions(report.cooperative_id, report.tahun_buku)),
         replaced=ops.replaced(history),
         return_note=return_note(report), upload_form=UploadForm(),
+        plan=whatif.plan_for(report, reviewed=False),  # the pengurus's own figures
     )  # fmt: skip
 
 

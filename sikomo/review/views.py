@@ -40,6 +40,7 @@ from sikomo.review.forms import (
 )
 from sikomo.review.values import PREDIKAT_LABELS, predikat_label
 from sikomo.settings import get_setting
+from sikomo.whatif import operations as whatif
 
 bp.add_app_template_filter(predikat_label, "predikat")
 bp.add_app_template_filter(page.field_label, "label_field")
@@ -107,6 +108,8 @@ def render_review(report: Report, status: int = 200, **forms):
         "assignee": assignments.assignee(report),
         "assignment_open": report.status in assignments.OPEN,
         "pengawas_list": assignments.pengawas_list() if current_user.role in MANAGERS else [],
+        # corrections and confirmations count, as in `result`; None if not scored or refused
+        "plan": whatif.plan_for(report, True, result) if result is not None else None,
         **page.context(report, result, previous),
     }
     return render_template("review/review.html", **context), status

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, case, column, func, or_, select, true
+from sqlalchemy import BigInteger, Text, case, cast, column, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
-from sikomo.models import Assessment, AssessmentStatus, Cooperative, Region, Report
+from sikomo.models import Assessment, AssessmentStatus, Cooperative, Predikat, Region, Report
+from sikomo.review.values import PREDIKAT_RANK
 from sikomo.supervision.config import Config
 
 DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
@@ -27,6 +28,7 @@ REGISTER_COLUMNS = ("cooperative_id", "nama", "nik", "region_id", "kecamatan", "
 REPORT_COLUMNS = ("report_id", "cooperative_id", "tahun_buku", "version", "status", "imported",
                   "submitted_at", "tanggal_rat", "counted_latest", "total_aset", "total_aset_lalu",
                   "volume_usaha", "volume_usaha_lalu", "predikat")  # fmt: skip
+BY_RANK = {rank: p.value for p, rank in PREDIKAT_RANK.items()}
 REPORT_FIGURES = ("total_aset", "total_aset_lalu", "volume_usaha", "volume_usaha_lalu")
 
 
@@ -52,18 +54,19 @@ def register_of(cooperatives) -> pd.DataFrame:
 
 
 def latest_predikat():
-    """The predikat of the latest decided assessment of the row's cooperative and tahun buku."""
+    """The rank (0 best) of the predikat of the latest decided assessment of the row's
+    cooperative and tahun buku: max(id × 4 + rank) carries the latest row's rank along with its
+    id, so the subquery is an aggregate over two index lookups, never a scan in id order."""
     other = aliased(Report)
+    rank = case(*((Assessment.predikat == p, PREDIKAT_RANK[p]) for p in Predikat), else_=None)
     return (
-        select(Assessment.predikat)
+        select(func.max(cast(Assessment.id, BigInteger) * 4 + rank) % 4)
         .join(other, other.id == Assessment.report_id)
         .where(
             other.cooperative_id == Report.cooperative_id,
             other.tahun_buku == Report.tahun_buku,
             Assessment.status.in_(DECIDED),
         )
-        .order_by(Assessment.id.desc())
-        .limit(1)
         .correlate(Report)
         .scalar_subquery()
     )
@@ -140,5 +143,5 @@ def reports(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
         extra[key] = numbers([[v] for v in frame[key]])[:, 0] if rows else np.zeros(0)
     frame = frame.drop(columns=list(REPORT_FIGURES)).assign(**extra)
     frame["status"] = [getattr(s, "value", s) for s in frame["status"]]
-    frame["predikat"] = [getattr(p, "value", p) for p in frame["predikat"]]
+    frame["predikat"] = [None if pd.isna(r) else BY_RANK[int(r)] for r in frame["predikat"]]
     return frame

@@ -216,6 +216,9 @@ def test_role_may_reach_url_only_as_the_matrix_says(
         ids["own_certificate"] = certified(make_approved(own, 2024))
     if "{token}" in url:
         ids["token"] = issue("test", other, "Akuntansi").token.id
+    for key, coop in (("finding", other), ("own_finding", own)):
+        if "{" + key + "}" in url:  # a finding (temuan) on a submitted report of the cooperative
+            ids[key] = finding_on(make_submitted(coop))
     if role != ANON:
         login_as(role, cooperative=own if role == Role.PENGURUS else None)
     response = client.open(url.format(**ids), method=method)
@@ -244,9 +247,6 @@ def receipted(report) -> int:
     report.status = ReportStatus.DIAJUKAN
     report.submitted_at = utcnow()
     db.session.flush()
-    for key, coop in (("finding", other), ("own_finding", own)):
-        if "{" + key + "}" in url:  # a finding (temuan) on a submitted report of the cooperative
-            ids[key] = finding_on(make_submitted(coop))
     receipts.issue("test", report)
     db.session.commit()
     return report.id

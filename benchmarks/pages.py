@@ -96,6 +96,8 @@ PAGES = (
     Page("pengaturan", "dinas", "/pengaturan/"),
     Page("profil", "pengawas", "/akun/profil"),
     Page("audit", "admin", "/audit"),
+    Page("pengguna", "dinas", "/pengguna/"),
+    Page("notifikasi", "pengawas", "/notifikasi/"),
     Page("api-koperasi", TOKEN, "/api/v1/koperasi"),
 )
 

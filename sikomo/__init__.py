@@ -134,6 +134,8 @@ def register_blueprints(app):
     from sikomo.findings.views import bp as findings_bp
     from sikomo.foureyes.views import bp as foureyes_bp
     from sikomo.indicators import bp as indicators_bp
+    from sikomo.letters import bp as letters_bp
+    from sikomo.letters import public_bp as letters_public_bp
     from sikomo.main import bp as main_bp
     from sikomo.notify.views import bp as notify_bp
     from sikomo.office import bp as office_bp
@@ -165,6 +167,8 @@ def register_blueprints(app):
     app.register_blueprint(office_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(letters_bp)
+    app.register_blueprint(letters_public_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "kop_pemerintah": "",
     "kop_dinas": "",
     "kop_alamat": "",
+    # The number of a letter (sikomo/letters): {seq} in its year, {year}, {bulan} (Roman month).
+    "nomor_surat_format": "{seq:03d}/SKK-SRT/{year}",
 }
 
 

@@ -117,6 +117,12 @@ def init_command(regions_file, admin_name, admin_email, admin_password):
         total = db.session.scalar(select(func.count()).select_from(Region))
         click.echo(f"2. Kecamatan dari {path.name}: {changed} baru/diubah, {total} seluruhnya.")
 
+    from sikomo.letters.operations import ensure_templates
+
+    added = ensure_templates("init")
+    click.echo(f"   Templat surat bawaan: {added} dimuat." if added else
+               "   Templat surat sudah ada; dilewati.")  # fmt: skip
+
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN, User.active.is_(True)))
     if admin is not None:
         click.echo(f"3. Admin sudah ada ({admin.email}); dilewati.")

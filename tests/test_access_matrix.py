@@ -8,7 +8,7 @@ import pytest
 
 from sikomo import receipts
 from sikomo.extensions import db
-from sikomo.models import ReportStatus, Role, utcnow
+from sikomo.models import ReportStatus, Role, User, utcnow
 from sikomo.tokens.operations import issue
 from tests.findings_data import finding_on
 
@@ -159,6 +159,26 @@ MATRIX = [
     ("GET", "/publik/koperasi/3516999999999999?sertifikat=SKK/2026/00001", 200, 200, 200, 200, 200),
     ("GET", "/publik/koperasi/3516000000000000", 404, 404, 404, 404, 404),
     ("GET", "/publik/koperasi/id/{own}",  200, 200, 200, 200, 200),
+    ("GET", "/surat/",                    302, 403, 200, 200, 200),
+    ("GET", "/surat/?jenis=aneh&tahun=x&kecamatan=-1&q=lain", 302, 403, 200, 200, 200),
+    ("GET", "/surat/ekspor.csv",          302, 403, 200, 200, 200),
+    ("GET", "/surat/templat",             302, 403, 403, 200, 200),
+    ("GET", "/surat/templat/hasil",       302, 403, 403, 200, 200),
+    ("GET", "/surat/templat/tidak_ada",   302, 403, 403, 404, 404),
+    ("POST", "/surat/templat/hasil",      302, 403, 403, 422, 422),  # empty body: form errors
+    ("POST", "/surat/templat/nomor",      302, 403, 403, 422, 422),  # empty body: form errors
+    ("GET", "/surat/baru/{other}",        302, 403, 200, 200, 200),
+    ("POST", "/surat/baru/{other}",       302, 403, 422, 422, 422),  # empty body: form errors
+    ("GET", "/surat/baru/999999",         302, 403, 404, 404, 404),
+    ("GET", "/surat/{own_letter}",        302, 200, 200, 200, 200),
+    ("GET", "/surat/{other_letter}",      302, 404, 200, 200, 200),
+    ("GET", "/surat/{own_letter}.pdf",    302, 200, 200, 200, 200),
+    ("GET", "/surat/{other_letter}.pdf",  302, 404, 200, 200, 200),
+    ("GET", "/surat/999999",              302, 404, 404, 404, 404),
+    ("GET", "/surat/koperasi/{own}",      302, 200, 200, 200, 200),
+    ("GET", "/surat/koperasi/{other}",    302, 404, 200, 200, 200),
+    ("GET", "/publik/surat",              200, 200, 200, 200, 200),
+    ("GET", "/publik/surat?nomor=001/SKK-SRT/2026", 404, 404, 404, 404, 404),
     ("GET", "/token/",                    302, 403, 403, 200, 200),
     ("GET", "/token/koperasi/{other}",    302, 403, 403, 200, 200),
     ("POST", "/token/koperasi/{other}",   302, 403, 403, 200, 200),  # no name: form error
@@ -214,6 +234,8 @@ def test_role_may_reach_url_only_as_the_matrix_says(
         ids["certificate"] = certified(make_approved(other, 2024))
     if "{own_certificate}" in url:
         ids["own_certificate"] = certified(make_approved(own, 2024))
+    if "_letter}" in url:  # a letter to each cooperative
+        ids.update(own_letter=lettered(own), other_letter=lettered(other))
     if "{token}" in url:
         ids["token"] = issue("test", other, "Akuntansi").token.id
     for key, coop in (("finding", other), ("own_finding", own)):
@@ -250,3 +272,20 @@ def receipted(report) -> int:
     receipts.issue("test", report)
     db.session.commit()
     return report.id
+
+
+def lettered(coop) -> int:
+    """A letter to `coop`, made as a pengawas makes one."""
+    from datetime import date
+
+    from sikomo.letters import operations as letters
+    from sikomo.models.letters import LetterKind
+
+    signer = db.session.scalar(db.select(User).where(User.email == "penanda@contoh.test"))
+    if signer is None:
+        signer = User(name="Penanda Tangan", email="penanda@contoh.test", role=Role.PENGAWAS)
+        signer.set_password("rahasia-123")
+        db.session.add(signer)
+        db.session.commit()
+    made = letters.draft(LetterKind.TEGURAN_1, coop, signer, batas_waktu=date(2026, 12, 1))
+    return letters.make(signer, made).id

@@ -27,9 +27,13 @@ def empty_app(tmp_path):
 
 def test_init_on_an_empty_database_then_import_succeeds(empty_app, tmp_path):
     runner = empty_app.test_cli_runner()
-    result = runner.invoke(args=["init"], input=f"Admin Dinas\nadmin@dinas.test\n{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["init"], input=f"Admin Dinas\nadmin@dinas.test\n{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
-    assert "Admin admin@dinas.test dibuat" in result.output and "Langkah berikutnya" in result.output
+    assert (
+        "Admin admin@dinas.test dibuat" in result.output and "Langkah berikutnya" in result.output
+    )
     expected = len(read_regions(DEFAULT_FILE))
     assert db.session.scalar(select(func.count()).select_from(Region)) == expected
     admin = db.session.scalar(select(User))
@@ -51,7 +55,9 @@ def test_init_loads_a_given_region_file_and_asks_again_after_a_weak_password(emp
     regions.write_text("kabupaten,kecamatan,desa\nKabupaten Contoh,Barat,Satu\n"
                        "Kabupaten Contoh,Barat,Dua\nKabupaten Contoh,Timur,Tiga\n")  # fmt: skip
     typed = f"Admin\nadmin@dinas.test\npendek\npendek\n{PASSWORD}\nsalah ketik\n{PASSWORD}\n{PASSWORD}\n"
-    result = empty_app.test_cli_runner().invoke(args=["init", "--regions", str(regions)], input=typed)
+    result = empty_app.test_cli_runner().invoke(
+        args=["init", "--regions", str(regions)], input=typed
+    )
     assert result.exit_code == 0, result.output
     assert "paling sedikit 12" in result.output and "tidak sama" in result.output
     regions = {r.kecamatan: r.desa for r in db.session.scalars(select(Region))}

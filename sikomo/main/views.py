@@ -61,4 +61,3 @@ def dashboard_summary() -> dict:
         "persen_aktif": (aktif / total * 100) if total else None,
         "laporan": by_status,
     }
-

@@ -32,6 +32,15 @@ MATRIX = [
     ("GET", "/koperasi/{own}",            302, 200, 200, 200, 200),
     ("GET", "/koperasi/{other}",          302, 404, 200, 200, 200),
     ("GET", "/koperasi/999999",           302, 404, 404, 404, 404),
+    ("GET", "/koperasi/{own}/profil",     302, 200, 200, 200, 200),
+    ("GET", "/koperasi/{other}/profil",   302, 404, 200, 200, 200),
+    ("GET", "/koperasi/999999/profil",    302, 404, 404, 404, 404),
+    ("GET", "/peringatan/",               302, 403, 200, 200, 200),
+    ("GET", "/peringatan/?tingkat=parah&tahun=2025", 302, 403, 422, 422, 422),  # a message
+    ("GET", "/peringatan/ekspor.csv",     302, 403, 200, 200, 200),
+    ("GET", "/peringatan/ekspor.xlsx",    302, 403, 200, 200, 200),
+    ("GET", "/peringatan/ekspor.pdf",     302, 403, 404, 404, 404),
+    ("POST", "/peringatan/",              405, 405, 405, 405, 405),  # nothing here changes a row
     ("GET", "/koperasi/ekspor.csv",       302, 403, 200, 200, 200),
     ("GET", "/koperasi/ekspor.xlsx",      302, 403, 200, 200, 200),
     ("GET", "/koperasi/ekspor.pdf",       302, 403, 404, 404, 404),

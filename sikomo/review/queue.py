@@ -29,6 +29,7 @@ from sikomo.review import scores
 from sikomo.review.rows import FLAGS, QueueRow
 from sikomo.review.values import PREDIKAT_RANK
 from sikomo.settings import get_setting
+from sikomo.supervision.operations import badges as early_warnings
 
 QUEUE_STATUSES = (ReportStatus.DIAJUKAN, ReportStatus.DIKEMBALIKAN, ReportStatus.DISETUJUI)
 __all__ = ["FLAGS", "QUEUE_STATUSES", "Page", "QueueFilters", "QueueRow", "queue_page"]
@@ -64,6 +65,8 @@ class Page:
     held: dict[int, int] = field(default_factory=dict)  # report id: who decided, held (four-eyes)
     late: dict[int, lateness.Lateness] = field(default_factory=dict)  # report id: how late it came
     findings_late: dict[int, int] = field(default_factory=dict)  # cooperative id: overdue temuan
+    # report id: [(tingkat, label)] of its cooperative's early warnings (sikomo/supervision)
+    warnings: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -297,8 +300,9 @@ def queue_page(filters: QueueFilters, page: int, per_page: int) -> Page:
     ids = [r.report.id for r in rows]
     late = lateness.of_reports(r.report for r in rows)
     findings_late = overdue_by_cooperative({r.report.cooperative_id for r in rows})
+    warnings = early_warnings([r.report for r in rows])  # one query for the page
     return Page(rows, page, per_page, total, computing, assignees(ids), held_by(ids), late,
-                findings_late)  # fmt: skip
+                findings_late, warnings)  # fmt: skip
 
 
 WORKLIST = {  # a pengawas's home: what waits for them, each the queue URL that lists it

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, Text, case, cast, column, func, or_, select, 
 from sqlalchemy.orm import aliased
 
 from sikomo.extensions import db
+from sikomo.indicators.facts import without_jit
 from sikomo.models import Assessment, AssessmentStatus, Cooperative, Predikat, Region, Report
 from sikomo.review.values import PREDIKAT_RANK
 from sikomo.supervision.config import Config
@@ -129,6 +130,7 @@ def reports(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
     """The report versions of `first` .. `year` with their line items as numbers (NaN: blank)."""
     dialect = db.session.get_bind().dialect.name
     keys = json_keys(cfg)
+    without_jit(db.session.connection())  # PostgreSQL JIT-compiles it for longer than it runs
     rows = db.session.execute(reports_query(cfg, year, first, ids, dialect)).all()
     width = len(REPORT_COLUMNS)
     if dialect == "postgresql":

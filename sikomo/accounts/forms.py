@@ -33,25 +33,8 @@ class ProfileForm(Form):
         }
 
 
-class PasswordForm(Form):
-    current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Wajib diisi.")])
-    new = PasswordField(
-        "Kata sandi baru",
-        validators=[DataRequired("Wajib diisi.")],
-        description="Paling sedikit 12 karakter; gabungan beberapa kata yang tidak berhubungan "
-        "mudah diingat dan sulit ditebak.",
-    )
-    again = PasswordField(
-        "Ulangi kata sandi baru",
-        validators=[
-            DataRequired("Wajib diisi."),
-            EqualTo("new", "Tidak sama dengan kata sandi baru."),
-        ],
-    )
-
-
 class NewPasswordForm(Form):
-    """Setting a password through a one-time link (invitation or reset)."""
+    """A new password typed twice: through a one-time link (invitation or reset), and below."""
 
     new = PasswordField(
         "Kata sandi baru",
@@ -66,6 +49,12 @@ class NewPasswordForm(Form):
             EqualTo("new", "Tidak sama dengan kata sandi baru."),
         ],
     )
+
+
+class PasswordForm(NewPasswordForm):
+    """Changing one's own password: the current one first."""
+
+    current = PasswordField("Kata sandi sekarang", validators=[DataRequired("Wajib diisi.")])
 
 
 class ForgotForm(Form):

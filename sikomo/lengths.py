@@ -15,13 +15,15 @@ class TooLong(ValueError):
 @event.listens_for(Session, "before_flush")
 def _refuse_overlong(session, flush_context, instances):
     for obj in (*session.new, *session.dirty):
-        mapper = inspect(obj).mapper
+        state = inspect(obj)
+        mapper = state.mapper
         for column in mapper.columns:
             limit = (
                 getattr(column.type, "length", None) if isinstance(column.type, String) else None
             )
-            if limit is None:
+            key = mapper.get_property_by_column(column).key
+            if limit is None or key in state.unloaded:  # not loaded: not changed either
                 continue
-            value = getattr(obj, mapper.get_property_by_column(column).key, None)
+            value = getattr(obj, key, None)
             if isinstance(value, str) and len(value) > limit:
                 raise TooLong(column.name, limit)

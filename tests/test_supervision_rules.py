@@ -5,12 +5,17 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
+from sikomo.models import Predikat
+from sikomo.review.values import PREDIKAT_RANK
 from sikomo.supervision import rules
 from sikomo.supervision.config import config
-from sikomo.supervision.frame import REPORT_COLUMNS, json_keys
+from sikomo.supervision.figures import keys as line_items
+from sikomo.supervision.frame import VERSION_COLUMNS
 from sikomo.supervision.messages import describe
 
 YEAR = 2025
+COLUMNS = [*VERSION_COLUMNS, "counted_latest", "predikat"]
+RANK = {p.value: float(PREDIKAT_RANK[p]) for p in Predikat}
 DEADLINE = date(2026, 6, 30)
 DAYS = 30
 
@@ -30,9 +35,9 @@ def figures(equity=300, aset=1000, shu=50, macet=0, lancar=500, **extra) -> dict
 
 def report(cid, tahun, items=None, status="disetujui", version=1, latest=True, rat="auto",
            submitted=None, predikat=None) -> dict:  # fmt: skip
-    row = dict.fromkeys([*REPORT_COLUMNS, *json_keys(config())])
+    row = dict.fromkeys([*COLUMNS, *line_items(config())])
     row.update(cooperative_id=cid, tahun_buku=tahun, version=version, status=status,
-               imported=False, counted_latest=latest, predikat=predikat, report_id=cid * 100 + tahun,
+               imported=False, counted_latest=latest, predikat=predikat,
                submitted_at=submitted or datetime(tahun + 1, 3, 1, 3, tzinfo=UTC),
                tanggal_rat=date(tahun + 1, 2, 1) if rat == "auto" else rat)  # fmt: skip
     for key, value in (items or {}).items():
@@ -48,9 +53,23 @@ def evaluate(reports, register=None, on=date(2026, 12, 1)):
         {"cooperative_id": ids, "nama": "K", "nik": None, "region_id": 1, "kecamatan": "Puri",
          "kabupaten": "Mojokerto", "jenis": "ksp", "simpan_pinjam": True,
          "tanggal_badan_hukum": date(2000, 1, 1)})  # fmt: skip
-    frame = pd.DataFrame(reports, columns=[*REPORT_COLUMNS, *json_keys(cfg)])
-    data = rules.year_data(cfg, YEAR, 3, register, frame, DEADLINE, DAYS, on)
+    rows = pd.DataFrame(reports, columns=[*COLUMNS, *line_items(cfg)])
+    data = rules.year_data(cfg, YEAR, 3, register, counted_of(rows), rows[list(VERSION_COLUMNS)],
+                           DEADLINE, DAYS, on)  # fmt: skip
     return data, rules.evaluate(data)
+
+
+def counted_of(rows: pd.DataFrame) -> rules.Counted:
+    """The counted rows as frame.counted reads them from the database."""
+    counted = rows[rows["counted_latest"].astype(bool)]
+    return rules.Counted(
+        counted["cooperative_id"].to_numpy(dtype="int64"),
+        counted["tahun_buku"].to_numpy(dtype="int64"),
+        counted["tanggal_rat"].notna().to_numpy(dtype="float64"),
+        counted["predikat"].map(RANK).to_numpy(dtype="float64"),
+        counted[list(line_items(config()))].to_numpy(dtype="float64"),
+        line_items(config()),
+    )
 
 
 def fired(reports, rule, ratio="", **kw) -> bool:

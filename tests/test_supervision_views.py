@@ -126,3 +126,22 @@ def test_the_cli_prints_the_same_flags_in_indonesian(runner, district):
     )
     assert "Koperasi Sehat Jaya" not in result.output
     assert db.session is not None
+
+
+def test_lateness_is_read_from_the_stored_submission_in_wib(make_cooperative, make_report):
+    """RAT on 1 February 2026, due 30 days later (3 March); sent at 20:00 UTC on 9 April, which
+    is 10 April in WIB: 38 days late, as the database stores and gives the moment back."""
+    from datetime import UTC, datetime
+
+    from sikomo.supervision.operations import year_warnings
+
+    coop = make_cooperative("KSP Terlambat")
+    report = make_report(coop, 2025, tanggal_rat="2026-02-01", **statement(300, 1000, 50))
+    report.submitted_at = datetime(2026, 4, 9, 20, 0, tzinfo=UTC)
+    db.session.commit()
+    warnings = year_warnings(2025)
+    late = warnings.flags[warnings.flags["aturan"] == "laporan_terlambat"]
+    assert late["cooperative_id"].tolist() == [coop.id] and late["hari"].tolist() == [38]
+    assert "diajukan 38 hari setelah batasnya (3 Maret 2026)" in warnings.message(
+        next(late.itertuples())
+    )

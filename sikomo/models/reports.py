@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -25,7 +26,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    deferred,
+    mapped_column,
+    object_session,
+    relationship,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from sikomo.extensions import db
@@ -44,6 +52,23 @@ class Report(db.Model):
         # The indicators look for older versions that count in place of the newest (compute.py).
         Index("ix_report_counted_latest_tanggal_rat", "counted_latest", "tanggal_rat"),
         Index("ix_report_tahun_buku_cooperative_id", "tahun_buku", "cooperative_id", "id"),
+        # A year's versions with everything the early warnings read of them, their line items
+        # included: a district's year is read from this index alone (supervision/frame.py),
+        # never from the wide rows with their JSON.
+        Index(
+            "ix_report_year_frame",
+            "tahun_buku",
+            "counted_latest",
+            "cooperative_id",
+            "id",
+            "version",
+            "status",
+            "imported",
+            "submitted_at",
+            "tanggal_rat",
+            "figures_layout",
+            "figures",
+        ),  # fmt: skip
         # The review queue selects by status (5,000 of 100,000 reports in a large district).
         Index("ix_report_status_cooperative_id", "status", "cooperative_id", "id"),
         # Beranda counts the reports of a tahun buku by status.
@@ -80,6 +105,10 @@ class Report(db.Model):
     # True on the newest counted version of its (cooperative, tahun buku): kept by a flush listener
     # (refresh_counted_latest below) so the indicators need no GROUP BY max(version).
     counted_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The line items the early warnings read, as float64 bytes in the order `figures_layout`
+    # names: written from `data` with every insert and update by sikomo/supervision/figures.py.
+    figures: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    figures_layout: Mapped[str | None] = deferred(mapped_column(String(16)))
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="reports")
     assessments: Mapped[list["Assessment"]] = relationship(back_populates="report")

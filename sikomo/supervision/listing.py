@@ -7,6 +7,7 @@ import pandas as pd
 
 from sikomo import spreadsheet
 from sikomo.models import JENIS_LABELS, Jenis
+from sikomo.supervision import frame
 from sikomo.supervision.config import SEVERITIES
 from sikomo.supervision.forms import Filters
 from sikomo.supervision.operations import Warnings, year_warnings
@@ -55,7 +56,7 @@ class Listing:
 
 def filtered(warnings: Warnings, filters: Filters) -> pd.DataFrame:
     """The year's flags the filters keep, with the register columns beside them."""
-    register = warnings.data.register[["nama", "nik", "region_id", "kecamatan", "jenis"]]
+    register = warnings.data.register[["region_id", "kecamatan", "jenis"]]
     flags = warnings.flags.join(register, on="cooperative_id")
     if filters.region_id:
         flags = flags[flags["region_id"] == filters.region_id]
@@ -67,7 +68,9 @@ def filtered(warnings: Warnings, filters: Filters) -> pd.DataFrame:
 
 
 def rows_of(warnings: Warnings, flags: pd.DataFrame) -> list[Row]:
+    """The flags shown, with their cooperatives' names (read for these only)."""
     cfg = warnings.data.cfg
+    flags = flags.join(frame.names(flags["cooperative_id"].unique().tolist()), on="cooperative_id")
     labels = {r.code: r.label for r in cfg.rules}
     ratios = {r.code: r.label for r in cfg.ratios}
     return [

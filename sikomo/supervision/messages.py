@@ -7,12 +7,12 @@ import pandas as pd
 from scoring.bands import Band
 from sikomo.format import angka, persen, rupiah, rupiah_singkat, tanggal
 from sikomo.models import Predikat
-from sikomo.review.values import predikat_label
+from sikomo.review.values import PREDIKAT_RANK, predikat_label
 from sikomo.supervision import attribution
 from sikomo.supervision.config import Ratio, Rule
-from sikomo.supervision.rules import RANK, YearData
+from sikomo.supervision.rules import YearData
 
-BY_RANK = {int(rank): Predikat(code) for code, rank in RANK.items()}
+BY_RANK: dict[int, Predikat] = {rank: p for p, rank in PREDIKAT_RANK.items()}
 
 
 def none(value):

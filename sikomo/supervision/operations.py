@@ -1,8 +1,8 @@
 """Peer comparison and early warnings of a tahun buku, for the district, a page or one cooperative.
 
-`year_warnings(year)` reads the whole district in two queries (frame.py) and evaluates every rule
-and every percentile in one pandas pass; `badges(reports)` does the same for one queue page's
-cooperatives in one query; `cooperative_view` gives the profile its years, ratios and peers.
+`year_warnings(year)` reads the whole district in a few narrow queries (frame.py) and evaluates
+every rule and every percentile in one pandas pass; `badges(reports)` does the same for one
+queue page's cooperatives; `cooperative_view` gives the profile its years, ratios and peers.
 """
 
 from collections.abc import Iterable, Sequence
@@ -40,17 +40,19 @@ class Warnings:
         return self.flags[self.flags["cooperative_id"] == cooperative_id]
 
 
-def year_data(cfg: Config, year: int, register: pd.DataFrame, reports: pd.DataFrame,
-              on: date | None = None, depth: int = HISTORY + 1) -> YearData:  # fmt: skip
-    """What the rules read, from the register and the report frame (frame.reports)."""
-    return rules.year_data(cfg, year, depth, register, reports, rat_deadline(year),
+def year_data(cfg: Config, year: int, register: pd.DataFrame, counted: rules.Counted,
+              versions: pd.DataFrame, on: date | None = None,
+              depth: int = HISTORY + 1) -> YearData:  # fmt: skip
+    """What the rules read, from the register, the counted reports and the year's versions."""
+    return rules.year_data(cfg, year, depth, register, counted, versions, rat_deadline(year),
                            int(get_setting("batas_lapor_hari")), on or today())  # fmt: skip
 
 
 def year_warnings(year: int, on: date | None = None, cfg: Config | None = None) -> Warnings:
     """Every flag of the tahun buku for every cooperative on the register."""
     cfg = cfg or config()
-    data = year_data(cfg, year, frame.register(), frame.reports(cfg, year, year - HISTORY), on)
+    counted = frame.counted(cfg, year, year - HISTORY)
+    data = year_data(cfg, year, frame.register(), counted, frame.versions(year), on)
     return Warnings(data, evaluate(data))
 
 
@@ -63,7 +65,7 @@ def peers_of(warnings: Warnings) -> pd.DataFrame:
 
 def badges(reports: Sequence[Report]) -> dict[int, list[tuple[str, str]]]:
     """{report id: [(tingkat, label)] of its cooperative's flags for its tahun buku}, the most
-    severe first: one query for a page of reports whose cooperatives are loaded."""
+    severe first: the same reads as the district's, for a page of reports' cooperatives."""
     reports = list(reports)
     if not reports:
         return {}
@@ -71,10 +73,11 @@ def badges(reports: Sequence[Report]) -> dict[int, list[tuple[str, str]]]:
     ids = sorted({r.cooperative_id for r in reports})
     years = {r.tahun_buku for r in reports}
     register = frame.register_of({r.cooperative.id: r.cooperative for r in reports}.values())
-    loaded = frame.reports(cfg, max(years), min(years) - HISTORY, ids)
+    counted = frame.counted(cfg, max(years), min(years) - HISTORY, ids)
+    versions = frame.versions(max(years), min(years), ids)
     found: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for year in sorted(years):
-        data = year_data(cfg, year, register, loaded)
+        data = year_data(cfg, year, register, counted, versions)
         labels = {rule.code: rule.label for rule in cfg.rules}
         for flag in evaluate(data).itertuples():
             found.setdefault((flag.cooperative_id, year), []).append(

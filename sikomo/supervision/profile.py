@@ -86,7 +86,8 @@ def peer_texts(cfg: Config, coop: Cooperative, year: int, total_aset: float | No
     if total_aset is None or math.isnan(total_aset):
         return {}
     ids = peer_ids(cfg, coop, year, total_aset)
-    data = year_data(cfg, year, frame.register(ids), frame.reports(cfg, year, year - 1, ids))
+    data = year_data(cfg, year, frame.register(ids), frame.counted(cfg, year, year - 1, ids),
+                     frame.versions(year, ids=ids))  # fmt: skip
     values = {code: c.value[0] for code, c in data.ratios.items()}
     table = peer_table(cfg, data.register, values, data.items["total_aset"][0])
     mine = table[table["cooperative_id"] == coop.id].set_index("rasio")
@@ -129,8 +130,10 @@ def profile(coop: Cooperative) -> dict:
     counted = [y.tahun_buku for y in years if any(r.counted_latest for r in y.versions)]
     flag_year = max([default_year(), *counted])
     first = min([*counted, flag_year]) - HISTORY
-    loaded = frame.reports(cfg, flag_year, first, [coop.id])
-    data = year_data(cfg, flag_year, frame.register_of([coop]), loaded, depth=flag_year - first + 1)
+    loaded = frame.counted(cfg, flag_year, first, [coop.id])
+    versions = frame.versions(flag_year, ids=[coop.id])
+    data = year_data(cfg, flag_year, frame.register_of([coop]), loaded, versions,
+                     depth=flag_year - first + 1)  # fmt: skip
     warnings = Warnings(data, evaluate(data))
     shown_years = sorted(counted)
     latest = max(counted) if counted else None

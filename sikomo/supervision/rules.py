@@ -13,15 +13,23 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from sikomo.models import Predikat
-from sikomo.review.values import PREDIKAT_RANK
 from sikomo.supervision.config import SEVERITY_ORDER, Config, Rule
 from sikomo.supervision.ratios import Computed, Figures, all_ratios, band_is_worse, is_worse
 
 SENT = ("diajukan", "disetujui", "dikembalikan")
 FLAG_COLUMNS = ["cooperative_id", "aturan", "tingkat", "rasio", "hari", "batas_tanggal"]
-RANK = {p.value: float(PREDIKAT_RANK[p]) for p in Predikat}
-NUMBERS = ("total_aset", "total_aset_lalu", "volume_usaha", "volume_usaha_lalu")
+
+
+@dataclass
+class Counted:
+    """The counted reports of a window, one per cooperative and tahun buku (arrays of rows)."""
+
+    cooperative_id: np.ndarray
+    tahun_buku: np.ndarray
+    held: np.ndarray  # 1.0 when the report has its RAT date
+    rank: np.ndarray  # the latest decided predikat's rank (0 best), NaN when none
+    items: np.ndarray  # (rows, len(keys)): the line items, NaN where blank
+    keys: tuple[str, ...]  # the line items' names (figures.keys)
 
 
 @dataclass
@@ -56,34 +64,30 @@ class YearData:
         return (founded.isna() | (founded <= pd.Timestamp(tahun_buku, 12, 31))).to_numpy()
 
 
-def scatter(cfg: Config, year: int, depth: int, ids: np.ndarray, counted: pd.DataFrame) -> Figures:
-    """The counted reports' figures as (depth, n) arrays aligned with `ids`."""
-    n, cids = len(ids), counted["cooperative_id"].to_numpy(dtype="int64")
+def scatter(year: int, depth: int, ids: np.ndarray, counted: Counted) -> Figures:
+    """The counted reports' figures as (depth, n) arrays aligned with `ids`: every line item
+    placed in one assignment, each then a contiguous slice."""
+    n, cids = len(ids), counted.cooperative_id
     at = np.minimum(np.searchsorted(ids, cids), max(n - 1, 0))
-    k = year - counted["tahun_buku"].to_numpy(dtype="int64")
+    k = year - counted.tahun_buku
     ok = (ids[at] == cids if n else np.zeros(len(cids), dtype=bool)) & (k >= 0) & (k < depth)
     at, k = at[ok], k[ok]
-
-    def grid(values) -> np.ndarray:
-        out = np.full((depth, n), np.nan)
-        out[k, at] = np.asarray(values, dtype="float64")[ok]
-        return out
-
-    keys = dict.fromkeys([*NUMBERS, *cfg.line_items])
-    items = {key: grid(counted[key].to_numpy(dtype="float64")) for key in keys}
-    items["held"] = grid(counted["tanggal_rat"].notna().to_numpy(dtype="float64"))
-    items["rank"] = grid(counted["predikat"].map(RANK).to_numpy(dtype="float64"))
-    items["held"] = np.nan_to_num(items["held"], nan=0.0)
+    columns = np.column_stack([counted.items, counted.held, counted.rank])[ok]
+    grid = np.full((columns.shape[1], depth, n), np.nan)
+    grid[:, k, at] = columns.T
+    items = {key: grid[i] for i, key in enumerate(counted.keys)}
+    items["held"] = np.nan_to_num(grid[-2], nan=0.0)
+    items["rank"] = grid[-1]
     return items
 
 
-def year_data(cfg: Config, year: int, depth: int, register: pd.DataFrame, reports: pd.DataFrame,
-              rat_deadline: date, report_days: int, on: date) -> YearData:  # fmt: skip
+def year_data(cfg: Config, year: int, depth: int, register: pd.DataFrame, counted: Counted,
+              versions: pd.DataFrame, rat_deadline: date, report_days: int,
+              on: date) -> YearData:  # fmt: skip
     register = register.set_index("cooperative_id").sort_index()
-    counted = reports[reports["counted_latest"].astype(bool) & (reports["tahun_buku"] <= year)]
-    items = scatter(cfg, year, depth, register.index.to_numpy(), counted)
-    versions = reports[reports["tahun_buku"] == year].reset_index(drop=True)
-    return YearData(cfg, year, register, items, all_ratios(cfg, items), versions, rat_deadline,
+    items = scatter(year, depth, register.index.to_numpy(), counted)
+    of_year = versions[versions["tahun_buku"] == year].reset_index(drop=True)
+    return YearData(cfg, year, register, items, all_ratios(cfg, items), of_year, rat_deadline,
                     report_days, on)  # fmt: skip
 
 
@@ -187,26 +191,39 @@ CHECKS = {
 
 
 def evaluate(data: YearData) -> pd.DataFrame:
-    """Every flag of every rule for the year (FLAG_COLUMNS), the most severe first."""
-    ids, found = data.ids, {column: [] for column in FLAG_COLUMNS}
-    for rule in sorted(data.cfg.rules, key=lambda r: SEVERITY_ORDER[r.severity]):
+    """Every flag of every rule for the year (FLAG_COLUMNS), the most severe first.
+
+    Built from positions and codes (a flag's rule, its ratio), its text columns categorical:
+    a district's year has hundreds of thousands of flags."""
+    ordered = sorted(data.cfg.rules, key=lambda r: SEVERITY_ORDER[r.severity])
+    ratio_codes = ["", *(r.code for r in data.cfg.ratios)]
+    found: dict[str, list] = {"at": [], "rule": [], "rasio": [], "hari": [], "batas_tanggal": []}
+    for number, rule in enumerate(ordered):
         for result in CHECKS[rule.check](rule, data):
             where = np.flatnonzero(result[0])
-            if not len(where):
-                continue
-            found["cooperative_id"].append(ids[where])
-            for column, value in (("aturan", rule.code), ("tingkat", rule.severity),
-                                  ("rasio", result[1])):  # fmt: skip
-                found[column].append(np.full(len(where), value, dtype=object))
             detail = result[2] if len(result) > 2 else None
-            for column in ("hari", "batas_tanggal"):
-                values = detail[column].to_numpy()[where] if detail is not None else None
-                found[column].append(values if values is not None else [None] * len(where))
-    if not found["cooperative_id"]:
+            found["at"].append(where)
+            found["rule"].append(np.full(len(where), number))
+            found["rasio"].append(np.full(len(where), ratio_codes.index(result[1])))
+            found["hari"].append(
+                detail["hari"].to_numpy(dtype="float64")[where] if detail is not None
+                else np.full(len(where), np.nan)
+            )  # fmt: skip
+            found["batas_tanggal"].append(
+                detail["batas_tanggal"].to_numpy(dtype="datetime64[ns]")[where]
+                if detail is not None else np.full(len(where), np.datetime64("NaT"), "M8[ns]")
+            )  # fmt: skip
+    if not found["at"]:
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    flags = pd.DataFrame({k: np.concatenate([np.asarray(v, dtype=object) for v in parts])
-                          for k, parts in found.items()})  # fmt: skip
-    flags["cooperative_id"] = flags["cooperative_id"].astype("int64")
-    order = flags["tingkat"].map(SEVERITY_ORDER).to_numpy()
-    keys = np.lexsort((flags["cooperative_id"].to_numpy(), order))
-    return flags.iloc[keys].reset_index(drop=True)
+    at, rule, rasio, hari, due = (np.concatenate(found[k]) for k in found)
+    severity = np.array([SEVERITY_ORDER[r.severity] for r in ordered])[rule]
+    order = np.lexsort((data.ids[at], severity))  # stable: a cooperative's flags in rule order
+    levels = list(SEVERITY_ORDER)
+    return pd.DataFrame({
+        "cooperative_id": data.ids[at][order].astype("int64"),
+        "aturan": pd.Categorical.from_codes(rule[order], [r.code for r in ordered]),
+        "tingkat": pd.Categorical.from_codes(severity[order], levels),
+        "rasio": pd.Categorical.from_codes(rasio[order], ratio_codes),
+        "hari": hari[order],
+        "batas_tanggal": due[order],
+    })  # fmt: skip

@@ -77,6 +77,8 @@ MATRIX = [
     ("POST", "/laporan/{other_report}/simulasi",      302, 404, 200, 200, 200),
     ("POST", "/laporan/{other_report}/simulasi.json", 302, 404, 200, 200, 200),
     ("GET", "/laporan/{own_report}/simulasi.json",    405, 405, 405, 405, 405),
+    ("GET", "/laporan/{own_report}/rencana",          302, 200, 200, 200, 200),
+    ("GET", "/laporan/{other_report}/rencana?bagian=1", 302, 404, 200, 200, 200),
     ("GET", "/laporan/{own_report}/template.xlsx",    302, 200, 200, 200, 200),
     ("GET", "/laporan/{other_report}/template.xlsx",  302, 404, 200, 200, 200),
     ("GET", "/laporan/lampiran/999999",   302, 404, 404, 404, 404),

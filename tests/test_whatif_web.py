@@ -13,7 +13,7 @@ from sikomo.assessments import engine_input
 from sikomo.extensions import db
 from sikomo.format import angka, is_round, rupiah, rupiah_singkat
 from sikomo.forms import Form, NumberField
-from sikomo.models import AuditEvent, Report, Role
+from sikomo.models import AuditEvent, Jenis, Report, Role
 from sikomo.review import corrections as fix
 from sikomo.review import operations as review_ops
 from sikomo.whatif import operations as ops
@@ -32,6 +32,13 @@ def below_sehat() -> dict[str, bool]:
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def plan_page(client, report: Report) -> str:
+    """The what-if section as the report and review pages fetch it after loading."""
+    response = client.get(f"/laporan/{report.id}/rencana?bagian=1")
+    assert response.status_code == 200
+    return text(response)
 
 
 def engine_plan(report: Report, data: dict | None = None) -> scoring.WhatIf:
@@ -54,7 +61,7 @@ def test_the_report_page_lists_the_engines_moves_below_sehat(client, pengurus_re
     report = pengurus_report(below_sehat())
     plan = engine_plan(report)
     assert plan.predikat == "cukup_sehat" and plan.found  # the hand-built report is below sehat
-    page = text(client.get(f"/laporan/{report.id}"))
+    page = plan_page(client, report)
     assert "Apa yang dibutuhkan untuk naik ke Sehat" in page
     assert f"Total sekarang {angka(plan.total, 2)}: Cukup Sehat." in page
     for move in plan.moves:
@@ -69,7 +76,7 @@ def test_the_report_page_lists_the_engines_moves_below_sehat(client, pengurus_re
 
 def test_an_already_sehat_report_shows_the_engines_reason(client, pengurus_report):
     report = pengurus_report()  # every item terpenuhi: 92,19
-    page = text(client.get(f"/laporan/{report.id}"))
+    page = plan_page(client, report)
     assert "Apa yang dibutuhkan untuk naik predikat" in page
     assert engine_plan(report).reason in page and "predikat tertinggi" in page
     assert "Coba rencana ini" not in page
@@ -77,7 +84,7 @@ def test_an_already_sehat_report_shows_the_engines_reason(client, pengurus_repor
 
 def test_a_provisional_report_says_a_blank_is_never_a_way_up(client, pengurus_report):
     report = pengurus_report(answers={})
-    page = text(client.get(f"/laporan/{report.id}"))
+    page = plan_page(client, report)
     assert (
         "masih sementara" in page and "mengosongkan isian tidak pernah menaikkan predikat" in page
     )
@@ -86,11 +93,10 @@ def test_a_provisional_report_says_a_blank_is_never_a_way_up(client, pengurus_re
 def test_the_review_page_plan_counts_the_pengawas_corrections(client, login_as, make_submitted):
     report = make_submitted()  # the pengurus answered everything "ya": sehat
     pengawas = login_as(Role.PENGAWAS)
-    url = f"/penilaian/laporan/{report.id}"
-    assert "predikat tertinggi" in text(client.get(url))
+    assert "predikat tertinggi" in plan_page(client, report)
     assert review_ops.correct_answers(pengawas, report, FAILED, report.version_id)
     db.session.commit()
-    page = text(client.get(url))
+    page = plan_page(client, report)
     corrected = engine_plan(report, review_ops.merged_data(report))
     assert corrected.predikat == "cukup_sehat" and corrected.found
     assert "Apa yang dibutuhkan untuk naik ke Sehat" in page
@@ -111,8 +117,33 @@ def test_the_review_page_plan_counts_a_tidak_berlaku_confirmation(client, login_
     assert ops.basis(report, reviewed=False).not_applicable is None
     expected = scoring.what_it_takes(basis.values, not_applicable=basis.not_applicable)
     assert expected.total != engine_plan(report).total  # the confirmation moved the score
-    page = text(client.get(f"/penilaian/laporan/{report.id}"))
-    assert f"Total sekarang {angka(expected.total, 2)}" in page
+    assert f"Total sekarang {angka(expected.total, 2)}" in plan_page(client, report)
+
+
+def test_the_pages_ask_for_the_plan_after_loading_then_show_it_inline(client, pengurus_report):
+    """The engine's search can take seconds: a page never waits for it. The report page links
+    to the section its script fetches; once this process has searched it, it is inline."""
+    report = pengurus_report(below_sehat())
+    ops._plans.clear()
+    page = text(client.get(f"/laporan/{report.id}"))
+    assert f'data-plan-url="/laporan/{report.id}/rencana?dasar=laporan&amp;bagian=1"' in page
+    assert "Lihat langkah menuju predikat berikutnya" in page and "Total sekarang" not in page
+    section = client.get(f"/laporan/{report.id}/rencana?dasar=laporan&bagian=1")
+    assert "<html" not in section.get_data(as_text=True) and "Total sekarang" in text(section)
+    page = text(client.get(f"/laporan/{report.id}"))
+    assert "Total sekarang" in page and "data-plan-url" not in page
+    own_page = text(client.get(f"/laporan/{report.id}/rencana"))
+    assert "Kembali ke ringkasan laporan" in own_page and "Total sekarang" in own_page
+
+
+def test_a_cooperative_not_health_scored_gets_no_plan_section(client, login_as, make_cooperative,
+                                                             make_submitted):  # fmt: skip
+    coop = make_cooperative("Koperasi Produsen", jenis=Jenis.PRODUSEN)
+    report = make_submitted(coop)
+    login_as(Role.PENGURUS, cooperative=coop)
+    assert "naik-predikat" not in text(client.get(f"/laporan/{report.id}"))
+    assert client.get(f"/laporan/{report.id}/rencana?bagian=1").status_code == 204
+    assert "tidak ada langkah" in text(client.get(f"/laporan/{report.id}/rencana"))
 
 
 def post_sim(client, report, path="simulasi", **fields):
@@ -236,10 +267,13 @@ def test_the_plan_and_simulator_pages_show_no_english_none_or_code(
     client, login_as, pengurus_report, make_submitted
 ):
     report = pengurus_report(below_sehat(), shu_setelah_pajak_lalu=None)
-    pages = [client.get(f"/laporan/{report.id}"), client.get(f"/laporan/{report.id}/simulasi"),
+    pages = [client.get(f"/laporan/{report.id}"), client.get(f"/laporan/{report.id}/rencana"),
+             client.get(f"/laporan/{report.id}/simulasi"),
              post_sim(client, report, kas="dua juta"), post_sim(client, report, kas="5")]  # fmt: skip
     login_as(Role.PENGAWAS)
-    pages.append(client.get(f"/penilaian/laporan/{make_submitted(answers=below_sehat()).id}"))
+    reviewed = make_submitted(answers=below_sehat())
+    pages += [client.get(f"/penilaian/laporan/{reviewed.id}"),
+              client.get(f"/laporan/{reviewed.id}/rencana")]  # fmt: skip
     for page in pages:
         assert "Apa yang dibutuhkan" in text(page) or "Simulasi penilaian" in text(page)
         assert problems(page.request.path, page.get_data(as_text=True)) == []

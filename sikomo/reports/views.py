@@ -282,7 +282,8 @@ def summary_context(report: Report, form=None, explanations=None) -> dict:
         history=(history := ops.versions(report.cooperative_id, report.tahun_buku)),
         replaced=ops.replaced(history),
         return_note=return_note(report), upload_form=UploadForm(),
-        plan=whatif.plan_for(report, reviewed=False),  # the pengurus's own figures
+        # the pengurus's own figures; searched after the page loads (static/js/plan.js)
+        plan=whatif.plan_for(report, reviewed=False, search=False),
     )  # fmt: skip
 
 

@@ -109,7 +109,8 @@ def render_review(report: Report, status: int = 200, **forms):
         "assignment_open": report.status in assignments.OPEN,
         "pengawas_list": assignments.pengawas_list() if current_user.role in MANAGERS else [],
         # corrections and confirmations count, as in `result`; None if not scored or refused
-        "plan": whatif.plan_for(report, True, result) if result is not None else None,
+        # (searched after the page loads unless this process has it: static/js/plan.js)
+        "plan": whatif.plan_for(report, True, result, search=False) if result is not None else None,
         **page.context(report, result, previous),
     }
     return render_template("review/review.html", **context), status

@@ -60,9 +60,19 @@ def used_prior_year(values: dict[str, Any], result: scoring.Assessment) -> dict[
             if k in twins and v is not None}  # fmt: skip
 
 
+def plan_key(b: Basis) -> str:
+    return json.dumps([b.values, b.not_applicable], sort_keys=True, default=str)
+
+
+def cached(b: Basis) -> scoring.WhatIf | None:
+    """The plan of these inputs if this process has searched it, else None (no search)."""
+    with _lock:
+        return _plans.get(plan_key(b))
+
+
 def what_it_takes(b: Basis) -> scoring.WhatIf:
     """The engine's plan, kept per input: a page shown again reads it instead of searching."""
-    key = json.dumps([b.values, b.not_applicable], sort_keys=True, default=str)
+    key = plan_key(b)
     with _lock:
         if key in _plans:
             _plans.move_to_end(key)
@@ -104,16 +114,23 @@ class Plan:
         return bool(self.steps)
 
 
-def plan_for(report: Report, reviewed: bool, result: scoring.Assessment | None = None):
+PENDING = "pending"  # plan_for(search=False): not searched yet; the page loads it afterwards
+
+
+def plan_for(report: Report, reviewed: bool, result: scoring.Assessment | None = None,
+             search: bool = True):  # fmt: skip
     """The page's section (a Plan); None when the cooperative is not health-scored or refused.
-    `result`: the page's result on the same inputs, if it has one (see `basis`)."""
+    `result`: the page's result on the same inputs, if it has one (see `basis`). `search`:
+    False on a page that must not wait for the engine's search (up to a few seconds): PENDING
+    unless this process already has the plan (the page then fetches it, views.plan)."""
     if not is_health_scored(report.cooperative):
         return None
     try:
-        found = what_it_takes(basis(report, reviewed, result))
+        b = basis(report, reviewed, result)
+        found = what_it_takes(b) if search else cached(b)
     except scoring.ScoringError:
         return None  # the page already says why the report cannot be scored
-    return readable(found)
+    return PENDING if found is None else readable(found)
 
 
 def readable(w: scoring.WhatIf) -> Plan:

@@ -109,5 +109,19 @@ def simulator_json(report_id: int):
     return jsonify({"result": ops.to_json(out.sim), "html": html, "changed": sorted(out.changed)})
 
 
+@bp.route("/<int:report_id>/rencana")
+@roles_required(*ALL_ROLES)
+def plan(report_id: int):
+    """What it takes to reach the next predikat, searched now: the section the report and
+    review pages fetch after loading (`bagian=1`), or a page of its own without script."""
+    report = report_or_404(report_id)
+    found = ops.plan_for(report, reviewed())
+    if request.args.get("bagian"):
+        if found is None:
+            return "", 204  # not health-scored or refused: the page removes the section
+        return render_template("whatif/_plan.html", plan=found, report=report, dasar=dasar())
+    return render_template("whatif/plan.html", plan=found, report=report, dasar=dasar())
+
+
 def dasar() -> str:
     return "penilaian" if reviewed() else "laporan"

@@ -118,7 +118,7 @@ def test_returning_shows_the_note_on_the_report(client, pengawas, make_submitted
     data = {"version_id": report.version_id, "keputusan": "kembalikan", "note": note}
     assert client.post(f"/penilaian/laporan/{report.id}/keputusan", data=data).status_code == 302
     body = review_page(client, report)
-    assert note in body and "Dikembalikan ke pengurus</strong>" in body  # the audit trail
+    assert note in body and "Laporan dikembalikan ke pengurus</strong>" in body  # the audit trail
 
 
 def test_the_certificate_prints_everything_that_identifies_the_decision(

@@ -219,3 +219,17 @@ def test_forgot_password_answers_alike_and_mails_a_reset_link(client, make_user)
     token = re.search(r"/akun/tautan/([A-Za-z0-9_-]+)", mails[0].body).group(1)
     assert client.get(f"/akun/tautan/{token}").status_code == 200
     assert actions(user.id) == ["user.link_reset"]
+
+
+@pytest.mark.parametrize(("typed", "stored", "error"), [
+    ("1975 0101 2000 0310 01", "197501012000031001", None),
+    ("", None, None),
+    ("19750101", None, "NIP terdiri atas 18 angka."),
+])  # fmt: skip
+def test_a_staff_nip_is_18_digits_spaces_removed(client, dinas, typed, stored, error):
+    page = create(client, role="pengawas", email="nip@contoh.test", nip=typed)
+    user = db.session.scalar(select(User).where(User.email == "nip@contoh.test"))
+    if error:
+        assert page.status_code == 422 and error in page.text and user is None
+    else:
+        assert page.status_code == 200 and user.nip == stored

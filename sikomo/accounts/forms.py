@@ -8,22 +8,28 @@ from sikomo.forms import Form
 NIP = re.compile(r"[0-9]{18}")  # a civil servant's NIP: 18 digits
 
 
+def valid_nip(form, field) -> None:
+    """A NIP of 18 digits, spaces removed, or blank (not a civil servant)."""
+    digits = "".join((field.data or "").split())
+    if digits and not NIP.fullmatch(digits):
+        raise ValidationError("NIP terdiri atas 18 angka.")
+    field.data = digits
+
+
 class ProfileForm(Form):
     name = StringField(
         "Nama lengkap (dengan gelar)",
         validators=[DataRequired("Nama wajib diisi."), Length(max=200)],
     )
-    nip = StringField("NIP", description="18 angka; spasi boleh. Kosongkan bila bukan ASN.")
+    nip = StringField(
+        "NIP",
+        validators=[valid_nip],
+        description="18 angka; spasi boleh. Kosongkan bila bukan ASN.",
+    )
     jabatan = StringField(
         "Jabatan", validators=[Length(max=200)],
         description="Dicetak di bawah tanda tangan, mis. Pengawas Koperasi Ahli Muda",
     )  # fmt: skip
-
-    def validate_nip(self, field):
-        digits = "".join((field.data or "").split())
-        if digits and not NIP.fullmatch(digits):
-            raise ValidationError("NIP terdiri atas 18 angka.")
-        field.data = digits
 
     def values(self) -> dict[str, str | None]:
         return {

@@ -6,18 +6,17 @@ one audit event with before and after, tells who acts next and commits once. A r
 commit time (the mapper's version check) is the same conflict.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
 from sikomo import audit, deadlines
 from sikomo.assessments import is_health_scored
+from sikomo.conflicts import commit_or
 from sikomo.extensions import db
 from sikomo.findings import notices
 from sikomo.models import (
@@ -97,23 +96,13 @@ def check_due(due: date) -> None:
         raise FindingError("Batas tindak lanjut tidak boleh sebelum hari ini.")
 
 
-@contextmanager
-def stale_is_conflict():
-    try:
-        yield
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise FindingConflict() from exc
-
-
 def expect(finding: Finding, version_id: int | None) -> None:
     if version_id != finding.version_id:
         raise FindingConflict()
 
 
 def commit() -> None:
-    with stale_is_conflict():
-        db.session.commit()
+    commit_or(FindingConflict)
 
 
 def record(actor, report: Report, data: FindingData) -> Finding:

@@ -7,19 +7,18 @@ Plain *Setujui* needs a complete result (decisions.md D8); an adjusted approval 
 one may not rise above the best the blanks could give (`predikat_max`).
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 import scoring
 from scoring.ruleset import all_item_codes
 from scoring.schema import KUESIONER
 from sikomo import audit, notify
 from sikomo.assessments import LOOK_UP, is_health_scored, new_assessment, run_engine
+from sikomo.conflicts import commit_or, lost_race_is
 from sikomo.extensions import db
 from sikomo.format import angka
 from sikomo.foureyes import rules as four_eyes
@@ -131,19 +130,13 @@ def pending_assessment(report: Report) -> Assessment | None:
     return next((a for a in report.assessments if a.status == AssessmentStatus.PENDING), None)
 
 
-@contextmanager
 def stale_is_conflict():
     """A write that lost the version race (at flush or commit) is rolled back as a conflict."""
-    try:
-        yield
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ReviewConflict() from exc
+    return lost_race_is(ReviewConflict)
 
 
 def commit_or_conflict() -> None:
-    with stale_is_conflict():
-        db.session.commit()
+    commit_or(ReviewConflict)
 
 
 def score_summary(report: Report) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """A report's audit trail as a pengawas reads it: what happened, who did it, when (WIB), and
 each change as label: before → after — one line per questionnaire item changed, never the
-whole questionnaire as JSON."""
+whole questionnaire as JSON. Actions and keys are named as on the Jejak Audit pages."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,52 +11,13 @@ from sqlalchemy import or_, select
 
 import scoring
 from scoring.schema import KUESIONER, fields
+from sikomo.audit_trail.labels import action_label, words
 from sikomo.extensions import db
 from sikomo.format import angka, rupiah, waktu
 from sikomo.models import AssessmentStatus, AuditEvent, Report, ReportStatus, User
 from sikomo.review.answers import item_texts, ruleset_of
 from sikomo.review.values import predikat_label
 
-ACTIONS = {
-    "report.start": "Laporan dimulai",
-    "report.submit": "Laporan diajukan (isian berubah)",
-    "report.status": "Status laporan berubah",
-    "report.new_version": "Versi baru dibuat",
-    "report.import": "Laporan diimpor Dinas",
-    "attachment.add": "Lampiran ditambahkan",
-    "attachment.remove": "Lampiran dihapus",
-    "review.answers": "Jawaban kuesioner dikoreksi pengawas",
-    "review.carry_corrections": "Koreksi pengawas dibawa ke versi baru",
-    "review.conflict": "Konflik jawaban diselesaikan",
-    "review.not_applicable": "Indikator ditetapkan tidak berlaku",
-    "review.not_applicable_withdrawn": "Penetapan tidak berlaku dicabut",
-    "review.return": "Dikembalikan ke pengurus",
-    "review.approve": "Disetujui",
-    "review.approve_adjusted": "Disetujui dengan penyesuaian",
-    "assessment.approve": "Penilaian disimpan",
-    "assessment.import": "Penilaian diimpor",
-    "assessment.rescore": "Dinilai ulang dengan aturan baru",
-    "review.assign": "Penugasan pengawas",
-    "review.approve_first": "Diputuskan, menunggu persetujuan kedua",
-    "review.confirm": "Persetujuan kedua: dikonfirmasi dan disetujui",
-    "review.reject_first": "Persetujuan kedua: ditolak",
-    "review.withdraw_first": "Keputusan pertama ditarik",
-}
-LABELS = {
-    "status": "Status", "review_note": "Catatan pengembalian", "approved_at": "Waktu disetujui",
-    "total": "Skor total", "total_min": "Skor terendah", "total_max": "Skor tertinggi",
-    "predikat": "Predikat", "engine_predikat": "Predikat hasil mesin", "total_score": "Skor",
-    "justification": "Alasan penyesuaian", "certificate_number": "Nomor surat keterangan",
-    "tahun_buku": "Tahun buku", "version": "Versi", "versi": "Versi",
-    "from_version": "Dari versi", "lampiran": "Lampiran", "galat": "Galat penilaian",
-    "keputusan": "Keputusan", "pengurus": "Jawaban pengurus", "pengawas": "Jawaban pengawas",
-    "catatan": "Catatan koreksi", "butir": "Butir", "_peringatan": "Penjelasan peringatan mutu",
-    "note": "Catatan", "pengurus_before": "Jawaban pengurus saat dikoreksi",
-    "ditugaskan": "Pengawas yang ditugaskan", "diputuskan_oleh": "Diputuskan oleh",
-    "dikonfirmasi_oleh": "Dikonfirmasi oleh", "alasan_penolakan": "Alasan penolakan",
-    "ruleset_id": "Aturan penilaian", "ruleset_version": "Versi aturan",
-    "decided_at": "Waktu diputuskan", "confirmed_at": "Waktu dikonfirmasi",
-}  # fmt: skip
 NESTED = {  # dicts keyed by item or indicator code: one change per entry
     KUESIONER: "Jawaban pengurus", "answers_pengawas": "Koreksi pengawas",
     "correction_notes": "Catatan koreksi", "not_applicable": "Tidak berlaku",
@@ -89,7 +50,7 @@ def trail(report: Report, events: list[AuditEvent]) -> list[Step]:
     words = _Words(report)
     return [
         Step(when(e.created_at), names.get(e.actor_id) or e.actor_label,
-             ACTIONS.get(e.action, e.action), words.changes(e.before or {}, e.after or {}))
+             action_label(e.action), words.changes(e.before or {}, e.after or {}))
         for e in events
     ]  # fmt: skip
 
@@ -157,8 +118,9 @@ class _Words:
         return self.value(key, value)
 
     def label(self, key: str) -> str:
-        if key in LABELS:
-            return LABELS[key]
+        columns = words().columns  # as the Jejak Audit pages name them (labels.toml)
+        if key in columns:
+            return columns[key]
         known = self.fields.get(key)
         return known.label if known is not None else key.replace("_", " ").strip().capitalize()
 
@@ -216,7 +178,9 @@ def _status(value: str) -> str:
 
 
 def _order(key: str) -> tuple[int, str]:
-    return (list(LABELS).index(key) if key in LABELS else len(LABELS), key)
+    """Changes in the order labels.toml lists their keys (status and scores first)."""
+    order = list(words().columns)
+    return (order.index(key) if key in order else len(order), key)
 
 
 def _position(names: dict[str, str], code: str) -> int:

@@ -2,7 +2,7 @@ from email_validator import EmailNotValidError, validate_email
 from wtforms import EmailField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from sikomo.accounts.forms import NIP
+from sikomo.accounts.forms import valid_nip
 from sikomo.forms import Form
 from sikomo.models import Role
 
@@ -26,7 +26,7 @@ class UserForm(Form):
     )  # fmt: skip
     koperasi_id = HiddenField()
     nip = StringField(
-        "NIP", validators=[Optional()], description="18 angka; kosongkan bila bukan ASN."
+        "NIP", validators=[valid_nip], description="18 angka; kosongkan bila bukan ASN."
     )
     jabatan = StringField("Jabatan", validators=[Optional(), Length(max=200)])
 
@@ -42,12 +42,6 @@ class UserForm(Form):
             ).normalized
         except EmailNotValidError:
             raise ValidationError("Format email tidak valid, mis. nama@dinas.go.id.") from None
-
-    def validate_nip(self, field):
-        digits = "".join((field.data or "").split())
-        if digits and not NIP.fullmatch(digits):
-            raise ValidationError("NIP terdiri atas 18 angka.")
-        field.data = digits
 
     def values(self, cooperative_id: int | None) -> dict:
         return {

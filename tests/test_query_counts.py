@@ -40,6 +40,10 @@ PAGES = [
     ("/koperasi/ekspor.csv", Role.DINAS),
     ("/api/v1/indicators?year=2026&by=kecamatan", None),
     ("/indikator/ekspor/indikator.csv", Role.DINAS),
+    ("/peringatan/?tahun=2025", Role.PENGAWAS),
+    ("/peringatan/ekspor.csv?tahun=2025", Role.DINAS),
+    ("/temuan/", Role.PENGAWAS),
+    ("/surat/", Role.DINAS),
 ]
 
 

@@ -145,3 +145,28 @@ def test_lateness_is_read_from_the_stored_submission_in_wib(make_cooperative, ma
     assert "diajukan 38 hari setelah batasnya (3 Maret 2026)" in warnings.message(
         next(late.itertuples())
     )
+
+
+def test_the_predikat_compared_is_the_latest_decision_of_each_tahun_buku(
+    make_cooperative, make_approved
+):
+    """2024 decided sehat; 2025 first decided dalam pengawasan, then re-decided cukup sehat: the
+    drop named is one level, to the later decision, as the database gives the two years."""
+    from sikomo.models import Assessment, AssessmentStatus, Predikat
+    from sikomo.supervision.operations import year_warnings
+
+    coop = make_cooperative("KSP Turun Predikat")
+    make_approved(coop, 2024, predikat=Predikat.SEHAT)
+    first = make_approved(coop, 2025, predikat=Predikat.DALAM_PENGAWASAN)
+    again = Assessment(**{c: getattr(first, c) for c in ("report_id", "method", "ruleset_id",
+                          "ruleset_version", "ruleset_hash", "result", "total_score")},
+                       status=AssessmentStatus.APPROVED, predikat=Predikat.CUKUP_SEHAT,
+                       engine_predikat=Predikat.CUKUP_SEHAT)  # fmt: skip
+    db.session.add(again)
+    db.session.commit()
+    warnings = year_warnings(2025)
+    down = warnings.flags[warnings.flags["aturan"] == "predikat_turun"]
+    assert down["cooperative_id"].tolist() == [coop.id]
+    assert "dari Sehat (tahun buku 2024) menjadi Cukup Sehat" in warnings.message(
+        next(down.itertuples())
+    )

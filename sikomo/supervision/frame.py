@@ -16,6 +16,7 @@ once (rules.py): one Python object per value is what a frame of 200,000 cooperat
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, case, cast, func, select
 
@@ -35,6 +36,7 @@ from sikomo.supervision.config import Config
 from sikomo.supervision.rules import Counted
 
 DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.IMPORTED)
+YEARS = 10_000  # cooperative id × YEARS + tahun buku: one number per counted report
 REGISTER_COLUMNS = ("cooperative_id", "region_id", "kecamatan", "kabupaten", "jenis",
                     "simpan_pinjam", "tanggal_badan_hukum")  # fmt: skip
 VERSION_COLUMNS = ("cooperative_id", "tahun_buku", "version", "status", "imported",
@@ -105,7 +107,7 @@ def ranks(year: int, first: int, ids: Sequence[int] | None) -> pd.DataFrame:
         .group_by(Report.cooperative_id, Report.tahun_buku)
     )
     rows = fetch(in_window(query, year, first, ids))
-    found = pd.DataFrame(rows, columns=["cooperative_id", "tahun_buku", "rank"])
+    found = pd.DataFrame(rows, columns=["cooperative_id", "tahun_buku", "rank"], dtype="int64")
     return found.assign(rank=found["rank"] % 4)
 
 
@@ -126,16 +128,17 @@ def counted(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
         filled = figures.fill(cfg, missing)
         vectors = [filled.get(row[0], v) for row, v in zip(rows, vectors, strict=True)]
     names = figures.keys(cfg)
-    keys = pd.DataFrame(
-        [row[1:4] for row in rows], columns=["cooperative_id", "tahun_buku", "held"]
-    ).astype({"cooperative_id": "int64", "tahun_buku": "int64", "held": "float64"})
-    found = ranks(year, first, ids)
-    rank = keys.merge(found, how="left", on=["cooperative_id", "tahun_buku"])["rank"]
-    return Counted(
-        keys["cooperative_id"].to_numpy(), keys["tahun_buku"].to_numpy(),
-        keys["held"].to_numpy(), rank.to_numpy(dtype="float64"),
-        figures.unpack(vectors, len(names)), names,
-    )  # fmt: skip
+    cids, years, held = (np.fromiter((row[i] for row in rows), "float64", len(rows))
+                         for i in (1, 2, 3))  # fmt: skip
+    # a year's predikat is compared with the year before's: the window's first year is read
+    # for its ratios only
+    found = ranks(year, first + 1, ids)
+    at = pd.Index(found["cooperative_id"] * YEARS + found["tahun_buku"]).get_indexer(
+        cids * YEARS + years
+    )
+    rank = np.append(found["rank"].to_numpy(dtype="float64"), np.nan)[at]  # -1: none, NaN
+    return Counted(cids.astype("int64"), years.astype("int64"), held, rank,
+                   figures.unpack(vectors, len(names)), names)  # fmt: skip
 
 
 def versions(year: int, first: int | None = None, ids: Sequence[int] | None = None) -> pd.DataFrame:

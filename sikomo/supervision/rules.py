@@ -27,7 +27,7 @@ class Counted:
     cooperative_id: np.ndarray
     tahun_buku: np.ndarray
     held: np.ndarray  # 1.0 when the report has its RAT date
-    rank: np.ndarray  # the latest decided predikat's rank (0 best), NaN when none
+    rank: np.ndarray  # the latest decided predikat's rank (0 best), NaN when none (or not read)
     items: np.ndarray  # (rows, len(keys)): the line items, NaN where blank
     keys: tuple[str, ...]  # the line items' names (figures.keys)
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, case, cast, func, select
+from sqlalchemy import BigInteger, case, cast, func, select, true
 
 from sikomo.extensions import db
 from sikomo.indicators.facts import without_jit
@@ -49,7 +49,8 @@ def fetch(query) -> list[tuple]:
     this size. The query holds only numbers and codes, rendered inline."""
     connection = db.session.connection()
     sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    cursor = connection.connection.cursor()
+    binary = {"binary": True} if connection.dialect.name == "postgresql" else {}  # raw bytea
+    cursor = connection.connection.cursor(**binary)
     try:
         cursor.execute(str(sql))
         return cursor.fetchall()
@@ -120,7 +121,7 @@ def counted(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
         case((current, None), else_=Report.id),  # the id only where the vector must be written
         Report.cooperative_id, Report.tahun_buku, Report.tanggal_rat.is_not(None),
         case((current, Report.figures), else_=None),
-    ).where(Report.counted_latest.is_(True))  # fmt: skip
+    ).where(Report.counted_latest == true())  # fmt: skip  # "= true" is an index condition
     rows = fetch(in_window(query, year, first, ids))
     vectors = [row[4] for row in rows]
     missing = [row[0] for row in rows if row[0] is not None]

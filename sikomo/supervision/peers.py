@@ -12,18 +12,18 @@ import numpy as np
 import pandas as pd
 
 from sikomo.supervision.config import Config
-from sikomo.supervision.ratios import size_class
+from sikomo.supervision.ratios import size_codes
 
 COLUMNS = ["cooperative_id", "rasio", "nilai", "persentil", "median", "jumlah", "kelas_aset"]
 
 
 def group_codes(cfg: Config, register: pd.DataFrame, sizes: np.ndarray) -> np.ndarray:
-    """One integer per cooperative naming its peer group: the group's columns factorised once
+    """One integer per cooperative naming its peer group: the group's columns as integer codes
     (a blank one is a value of its own), so the groupings below compare integers, not text."""
     columns = {"jenis": register["jenis"], "kabupaten": register["kabupaten"], "kelas_aset": sizes}
     combined = np.zeros(len(register), dtype="int64")
     for key in cfg.group:
-        codes, uniques = pd.factorize(np.asarray(columns[key], dtype=object), use_na_sentinel=False)
+        codes, uniques = pd.factorize(np.asarray(columns[key]), use_na_sentinel=False)
         combined = combined * (len(uniques) + 1) + codes
     return combined
 
@@ -57,7 +57,7 @@ def peer_table(
     of the tahun buku and `total_aset`, arrays aligned with the register.
     """
     n, count = len(register), len(cfg.ratios)
-    sizes = size_class(cfg, total_aset)
+    sizes = size_codes(cfg, total_aset)  # -1: no total aset
     sign = np.repeat([1.0 if r.higher_is_better else -1.0 for r in cfg.ratios], n)
     nilai = np.concatenate([values[r.code] for r in cfg.ratios]) if n else np.zeros(0)
     group = np.tile(group_codes(cfg, register, sizes), count) * count
@@ -67,13 +67,13 @@ def peer_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         percentile = 100.0 * (rank - 1) / (size - 1)
     kelas = np.tile(sizes, count)[keep]
-    ranked_ok = (size >= cfg.min_peers) & pd.notna(kelas)
     return pd.DataFrame({
         "cooperative_id": np.tile(register.index.to_numpy(), count)[keep],
-        "rasio": np.repeat([r.code for r in cfg.ratios], n)[keep],
+        "rasio": pd.Categorical.from_codes(np.repeat(np.arange(count), n)[keep],
+                                           [r.code for r in cfg.ratios]),
         "nilai": nilai[keep],
-        "persentil": np.where(ranked_ok, percentile, np.nan),
+        "persentil": np.where((size >= cfg.min_peers) & (kelas >= 0), percentile, np.nan),
         "median": median * sign[keep],
         "jumlah": size.astype("int64"),
-        "kelas_aset": kelas,
+        "kelas_aset": pd.Categorical.from_codes(kelas, [s.code for s in cfg.sizes]),
     })  # fmt: skip

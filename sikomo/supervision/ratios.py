@@ -115,9 +115,14 @@ def band_is_worse(ratio: Ratio, now: np.ndarray, before: np.ndarray) -> np.ndarr
         return now < before if ratio.bands.higher_nilai_is_better else now > before
 
 
+def size_codes(cfg: Config, total_aset: np.ndarray) -> np.ndarray:
+    """The position of each total aset's size class in cfg.sizes (blank: -1)."""
+    lowers = np.asarray([s.lower for s in cfg.sizes[1:]], dtype="float64")
+    found = np.searchsorted(lowers, np.nan_to_num(total_aset, nan=0.0), side="right")
+    return np.where(np.isnan(total_aset), -1, found)
+
+
 def size_class(cfg: Config, total_aset: np.ndarray) -> np.ndarray:
     """The size class code of each total aset (blank: None)."""
-    lowers = np.asarray([s.lower for s in cfg.sizes[1:]], dtype="float64")
-    codes = np.asarray([s.code for s in cfg.sizes], dtype=object)
-    found = codes[np.searchsorted(lowers, np.nan_to_num(total_aset, nan=0.0), side="right")]
-    return np.where(np.isnan(total_aset), None, found)
+    codes = np.asarray([s.code for s in cfg.sizes] + [None], dtype=object)
+    return codes[size_codes(cfg, total_aset)]

@@ -78,7 +78,7 @@ def test_the_split_always_adds_up_to_the_change(a0, b0, a1, b1, d0, d1):
     effects = attribution.decompose(num0, num1, den0, den1)
     before, after = Fraction(100 * (a0 + b0), d0), Fraction(100 * (a1 + b1), d1)
     total = sum(e.points for e in effects)
-    # exact up to the rounding of floats the size of the ratios themselves (a small change of
-    # two large ratios cancels: the change's own digits are fewer)
-    scale = max(1, abs(float(before)), abs(float(after)))
+    # exact up to the rounding of floats the size of the ratios and of the shares themselves
+    # (a small change made of two large opposite shares cancels their digits)
+    scale = max(1, abs(float(before)), abs(float(after)), *(abs(e.points) for e in effects))
     assert math.isclose(total, float(after - before), rel_tol=1e-9, abs_tol=1e-14 * scale)

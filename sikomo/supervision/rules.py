@@ -65,19 +65,23 @@ class YearData:
 
 
 def scatter(year: int, depth: int, ids: np.ndarray, counted: Counted) -> Figures:
-    """The counted reports' figures as (depth, n) arrays aligned with `ids`: every line item
-    placed in one assignment, each then a contiguous slice."""
+    """The counted reports' figures as (depth, n) arrays aligned with `ids`, each line item
+    placed through one flat index (year offset × n + position)."""
     n, cids = len(ids), counted.cooperative_id
     at = np.minimum(np.searchsorted(ids, cids), max(n - 1, 0))
     k = year - counted.tahun_buku
     ok = (ids[at] == cids if n else np.zeros(len(cids), dtype=bool)) & (k >= 0) & (k < depth)
-    at, k = at[ok], k[ok]
-    columns = np.column_stack([counted.items, counted.held, counted.rank])[ok]
-    grid = np.full((columns.shape[1], depth, n), np.nan)
-    grid[:, k, at] = columns.T
-    items = {key: grid[i] for i, key in enumerate(counted.keys)}
-    items["held"] = np.nan_to_num(grid[-2], nan=0.0)
-    items["rank"] = grid[-1]
+    flat = k[ok] * n + at[ok]
+
+    def grid(values: np.ndarray) -> np.ndarray:
+        out = np.full(depth * n, np.nan)
+        out[flat] = values[ok]
+        return out.reshape(depth, n)
+
+    columns = np.ascontiguousarray(counted.items.T)  # one line item per row
+    items = {key: grid(columns[i]) for i, key in enumerate(counted.keys)}
+    items["held"] = np.nan_to_num(grid(counted.held), nan=0.0)
+    items["rank"] = grid(counted.rank)
     return items
 
 

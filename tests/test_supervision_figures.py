@@ -86,3 +86,20 @@ def test_a_read_fills_a_vector_from_the_json_and_stores_it(make_cooperative, mak
     assert code == figures.layout(config()) and same(items, written)
     assert written["pinjaman_macet"] == 40 * M  # a figure sent as text is read as a number
     assert db.session.scalar(select(Report.updated_at).where(Report.id == report.id)) == before
+
+
+def test_a_report_touched_without_its_data_keeps_its_row_and_version(make_cooperative, make_report):
+    """Writing the vector must never turn a flush that changes nothing into an UPDATE: that
+    would bump the version a concurrent editor holds."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    coop = make_cooperative("KSP Tak Berubah")
+    report = make_report(coop, 2025, total_aset=900 * M)
+    version = report.version_id
+    report.data = dict(report.data)  # the same data again
+    db.session.commit()
+    assert report.version_id == version
+    report.data["total_aset"] = 1000 * M  # changed in place, then marked
+    flag_modified(report, "data")
+    db.session.commit()
+    assert report.version_id == version + 1 and stored(report.id)[1]["total_aset"] == 1000 * M

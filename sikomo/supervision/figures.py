@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import Text, bindparam, column, event, func, or_, select, true, update
+from sqlalchemy.orm.attributes import get_history
 
 from sikomo.extensions import db
 from sikomo.models import Report
@@ -53,11 +54,22 @@ def unpack(vectors: Sequence[bytes | None], width: int) -> np.ndarray:
 
 
 @event.listens_for(Report, "before_insert")
+def _vector_of_new_data(mapper, connection, target: Report) -> None:
+    write_vector(target)
+
+
 @event.listens_for(Report, "before_update")
-def _vector_of_the_data(mapper, connection, target: Report) -> None:
+def _vector_of_changed_data(mapper, connection, target: Report) -> None:
+    """Only when the data changed: a report touched otherwise (its status, a relationship)
+    keeps its row as it was, version included."""
+    if get_history(target, "data").has_changes():
+        write_vector(target)
+
+
+def write_vector(report: Report) -> None:
     cfg = config()
-    target.figures = pack([(target.data or {}).get(k) for k in keys(cfg)])
-    target.figures_layout = layout(cfg)
+    report.figures = pack([(report.data or {}).get(k) for k in keys(cfg)])
+    report.figures_layout = layout(cfg)
 
 
 def items_query(report_ids: Sequence[int], names: Sequence[str], dialect: str):

@@ -117,7 +117,8 @@ def fill_section(page, keys) -> None:
         field = page.locator(f"input#{key}")
         if field.count() and SAMPLE.get(key) is not None:
             field.fill(rupiah_text(SAMPLE[key]) if SAMPLE[key] >= 1000 else str(SAMPLE[key]))
-    page.click("text=Simpan & lanjut")
+    with page.expect_navigation():  # the next section's fields exist only once it has loaded
+        page.click("text=Simpan & lanjut")
 
 
 def pengurus_submits(page, base: str) -> None:

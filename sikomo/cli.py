@@ -40,16 +40,21 @@ def seed_demo_command():
 @click.command("refresh-scores")
 @click.option("--all", "everything", is_flag=True, help="Hitung ulang semua, juga yang terkini.")
 def refresh_scores_command(everything):
-    """Store the engine's result of every report version the review queue shows.
+    """Store the engine's result of every report version the review queue shows, and the line
+    items the early warnings read of every version.
 
-    The queue and the review page compute missing rows themselves; run this after an upgrade
-    (a new ruleset makes every row stale) or a bulk import, so no page waits for thousands.
+    The pages compute missing rows themselves; run this after an upgrade (a new ruleset makes
+    every row stale, a new rasio.toml every vector) or a bulk import, so no page waits for
+    thousands.
     """
     from sikomo.format import angka
     from sikomo.review.queue import refresh_queued
+    from sikomo.supervision.figures import fill_missing
 
     written = refresh_queued(everything)
     click.echo(f"Hasil mesin tersimpan untuk {angka(written)} versi laporan.")
+    filled = fill_missing()
+    click.echo(f"Angka laporan untuk peringatan dini diisi untuk {angka(filled)} versi laporan.")
 
 
 @click.command("import-koperasi")

@@ -103,3 +103,20 @@ def test_a_report_touched_without_its_data_keeps_its_row_and_version(make_cooper
     flag_modified(report, "data")
     db.session.commit()
     assert report.version_id == version + 1 and stored(report.id)[1]["total_aset"] == 1000 * M
+
+
+def test_refresh_scores_fills_every_missing_vector(app, make_cooperative, make_report):
+    coop = make_cooperative("KSP Sesudah Pemutakhiran")
+    reports = [make_report(coop, year, total_aset=900 * M) for year in (2024, 2025)]
+    table = Report.__table__
+    db.session.execute(update(table).values(figures=None, figures_layout=None))
+    db.session.commit()
+    with app.app_context():
+        output = app.test_cli_runner().invoke(args=["refresh-scores"]).output
+    assert "diisi untuk 2 versi laporan" in output
+    for report in reports:
+        code, items = stored(report.id)
+        assert code == figures.layout(config()) and items["total_aset"] == 900 * M
+    with app.app_context():
+        output = app.test_cli_runner().invoke(args=["refresh-scores"]).output
+    assert "diisi untuk 0 versi laporan" in output

@@ -116,3 +116,14 @@ def fill(cfg: Config, report_ids: Sequence[int]) -> dict[int, bytes]:
     if vectors:
         db.session.commit()
     return vectors
+
+
+def fill_missing(cfg: Config | None = None) -> int:
+    """Write every report version's vector that is missing or of another layout — after an
+    upgrade, a bulk load or a change of rasio.toml — so no page fills thousands; the number."""
+    cfg = cfg or config()
+    code = layout(cfg)
+    stale = or_(Report.figures_layout.is_(None), Report.figures_layout != code)
+    ids = list(db.session.scalars(select(Report.id).where(stale).order_by(Report.id)))
+    fill(cfg, ids)
+    return len(ids)

@@ -6,7 +6,8 @@ Revises: d6431913676a
 Create Date: 2026-12-04 19:50:00
 
 The vectors are derived data: the early warnings write those they find missing (from the
-report's JSON) the first time they read a year, so existing reports need no backfill here.
+report's JSON) the first time they read a year, and `flask refresh-scores` fills them all at once
+after an upgrade; existing reports need no backfill here.
 """
 from alembic import op
 import sqlalchemy as sa

@@ -120,3 +120,16 @@ def test_refresh_scores_fills_every_missing_vector(app, make_cooperative, make_r
     with app.app_context():
         output = app.test_cli_runner().invoke(args=["refresh-scores"]).output
     assert "diisi untuk 0 versi laporan" in output
+
+
+def test_beyond_the_fill_limit_a_page_computes_the_vectors_without_storing_them(
+    make_cooperative, make_report, monkeypatch
+):
+    coop = make_cooperative("KSP Banyak Laporan")
+    report = make_report(coop, 2025, total_aset=900 * M)
+    table = Report.__table__
+    db.session.execute(update(table).values(figures=None, figures_layout=None))
+    db.session.commit()
+    monkeypatch.setattr(figures, "FILL_LIMIT", 0)
+    assert year_items(coop.id, 2025)["total_aset"] == 900 * M
+    assert db.session.scalar(select(Report.figures_layout).where(Report.id == report.id)) is None

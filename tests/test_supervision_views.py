@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sikomo.extensions import db
-from sikomo.models import Jenis, Role
+from sikomo.models import Jenis, Predikat, Role
 from tests.conftest import as_user
 
 M = 1_000_000
@@ -138,12 +138,19 @@ def test_lateness_is_read_from_the_stored_submission_in_wib(make_cooperative, ma
     coop = make_cooperative("KSP Terlambat")
     report = make_report(coop, 2025, tanggal_rat="2026-02-01", **statement(300, 1000, 50))
     report.submitted_at = datetime(2026, 4, 9, 20, 0, tzinfo=UTC)
+    # another with fractions of a second: PostgreSQL writes one moment with them, one without
+    other = make_cooperative("KSP Terlambat Juga", nik="3516000000000777")
+    make_report(
+        other, 2025, tanggal_rat="2026-02-01", **statement(300, 1000, 50)
+    ).submitted_at = datetime(2026, 4, 1, 1, 2, 3, 456789, tzinfo=UTC)
     db.session.commit()
     warnings = year_warnings(2025)
     late = warnings.flags[warnings.flags["aturan"] == "laporan_terlambat"]
-    assert late["cooperative_id"].tolist() == [coop.id] and late["hari"].tolist() == [38]
+    late = late.sort_values("cooperative_id")
+    assert late["cooperative_id"].tolist() == [coop.id, other.id]
+    assert late["hari"].tolist() == [38, 29]
     assert "diajukan 38 hari setelah batasnya (3 Maret 2026)" in warnings.message(
-        next(late.itertuples())
+        next(late[late["cooperative_id"] == coop.id].itertuples())
     )
 
 
@@ -152,7 +159,7 @@ def test_the_predikat_compared_is_the_latest_decision_of_each_tahun_buku(
 ):
     """2024 decided sehat; 2025 first decided dalam pengawasan, then re-decided cukup sehat: the
     drop named is one level, to the later decision, as the database gives the two years."""
-    from sikomo.models import Assessment, AssessmentStatus, Predikat
+    from sikomo.models import Assessment, AssessmentStatus
     from sikomo.supervision.operations import year_warnings
 
     coop = make_cooperative("KSP Turun Predikat")
@@ -170,3 +177,15 @@ def test_the_predikat_compared_is_the_latest_decision_of_each_tahun_buku(
     assert "dari Sehat (tahun buku 2024) menjadi Cukup Sehat" in warnings.message(
         next(down.itertuples())
     )
+
+
+def test_a_decision_without_a_predikat_is_no_predikat(make_cooperative, make_approved):
+    from sikomo.supervision.operations import year_warnings
+
+    coop = make_cooperative("KSP Tanpa Predikat")
+    make_approved(coop, 2024, predikat=Predikat.SEHAT)
+    row = make_approved(coop, 2025)
+    row.predikat = None
+    db.session.commit()
+    warnings = year_warnings(2025)
+    assert "predikat_turun" not in warnings.of(coop.id)["aturan"].tolist()

@@ -19,6 +19,7 @@ import json
 from collections.abc import Sequence
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import Text, bindparam, column, event, func, or_, select, true, update
 from sqlalchemy.orm.attributes import get_history
 
@@ -28,7 +29,8 @@ from sikomo.supervision.attribution import number
 from sikomo.supervision.config import Config, config
 
 FIGURES = ("total_aset", "total_aset_lalu", "volume_usaha", "volume_usaha_lalu")
-CHUNK = 5_000  # reports filled per statement
+CHUNK = 5_000  # reports filled per statement (and per commit)
+FILL_LIMIT = 5_000  # vectors a page stores before answering; refresh-scores stores the rest
 
 
 def keys(cfg: Config) -> tuple[str, ...]:
@@ -88,10 +90,12 @@ def items_query(report_ids: Sequence[int], names: Sequence[str], dialect: str):
     return query.where(Report.id.in_(list(report_ids)))
 
 
-def fill(cfg: Config, report_ids: Sequence[int]) -> dict[int, bytes]:
-    """Write the vectors of these reports from their JSON; {report id: vector}. Commits when
-    it wrote (a read's session holds nothing else), so the next read finds them. A report
-    written meanwhile keeps the vector of its own write (only another layout is replaced)."""
+def fill(cfg: Config, report_ids: Sequence[int], store: bool = True) -> dict[int, bytes]:
+    """The vectors of these reports from their JSON; {report id: vector}. `store`: written
+    too, each chunk committed on its own (a read's session holds nothing else), so the next
+    read finds them. A report written meanwhile keeps the vector of its own write (only another
+    layout is replaced). A page stores at most FILL_LIMIT; more are computed for it only, and
+    `flask refresh-scores` (fill_missing) stores them all."""
     names, code = keys(cfg), layout(cfg)
     dialect = db.session.get_bind().dialect.name
     table = Report.__table__
@@ -109,12 +113,15 @@ def fill(cfg: Config, report_ids: Sequence[int]) -> dict[int, bytes]:
         for row in rows:
             values = row[1:] if dialect == "postgresql" else json.loads(row[1] or "null")
             vectors[row[0]] = pack(values or [None] * len(names))
-        if rows:
+        if store and rows:
             db.session.connection().execute(
                 write, [{"report_id": row[0], "vector": vectors[row[0]]} for row in rows]
             )
-    if vectors:
-        db.session.commit()
+            db.session.commit()
+    if len(ids) > FILL_LIMIT and not store:
+        current_app.logger.warning(
+            "%d laporan tanpa angka peringatan dini: jalankan flask refresh-scores", len(ids)
+        )
     return vectors
 
 

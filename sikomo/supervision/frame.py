@@ -46,7 +46,9 @@ VERSION_COLUMNS = ("cooperative_id", "tahun_buku", "version", "status", "importe
 def fetch(query) -> list[tuple]:
     """The rows of a query as the driver gives them, on the session's own connection: no
     SQLAlchemy row or type processing, which costs more than the database's own reading at
-    this size. The query holds only numbers and codes, rendered inline."""
+    this size. The query holds only numbers and codes, rendered inline, and no `%` (psycopg
+    would read the compiled `%%` as it stands). These reads bypass SQLAlchemy's cursor events,
+    so statement counters (tests/statements.py) do not see them."""
     connection = db.session.connection()
     sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     binary = {"binary": True} if connection.dialect.name == "postgresql" else {}  # raw bytea
@@ -110,7 +112,7 @@ def ranks(year: int, first: int, ids: Sequence[int] | None) -> pd.DataFrame:
         )
         .select_from(Assessment)
         .join(Report, Report.id == Assessment.report_id)
-        .where(Assessment.status.in_(DECIDED))
+        .where(Assessment.status.in_(DECIDED), Assessment.predikat.is_not(None))
         .group_by(Report.cooperative_id, Report.tahun_buku)
     )
     rows = fetch(in_window(query, year, first, ids))
@@ -132,8 +134,9 @@ def counted(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
     vectors = [row[4] for row in rows]
     missing = [row[0] for row in rows if row[0] is not None]
     if missing:
-        filled = figures.fill(cfg, missing)
+        filled = figures.fill(cfg, missing, store=len(missing) <= figures.FILL_LIMIT)
         vectors = [filled.get(row[0], v) for row, v in zip(rows, vectors, strict=True)]
+        without_jit(db.session.connection())  # a commit ended the transaction that set it
     names = figures.keys(cfg)
     cids, years, held = (np.fromiter((row[i] for row in rows), "float64", len(rows))
                          for i in (1, 2, 3))  # fmt: skip

@@ -60,7 +60,7 @@ class YearData:
 
     def owed(self, tahun_buku: int) -> np.ndarray:
         """On the register by the end of `tahun_buku` (a badan hukum no later, or none)."""
-        founded = pd.to_datetime(self.register["tanggal_badan_hukum"])
+        founded = pd.to_datetime(self.register["tanggal_badan_hukum"], format="ISO8601")
         return (founded.isna() | (founded <= pd.Timestamp(tahun_buku, 12, 31))).to_numpy()
 
 
@@ -140,13 +140,15 @@ def no_rat(rule: Rule, data: YearData) -> list[tuple[np.ndarray, str]]:
 
 def due_dates(data: YearData) -> pd.Series:
     """Per version of the year's report: the day it was due (its RAT date, else the deadline)."""
-    held = pd.to_datetime(data.versions["tanggal_rat"])
+    held = pd.to_datetime(data.versions["tanggal_rat"], format="ISO8601")
     return held.fillna(pd.Timestamp(data.rat_deadline)) + pd.Timedelta(days=data.report_days)
 
 
 def wib_days(moments: pd.Series) -> pd.Series:
     """The WIB calendar day of each stored moment (a naive one is UTC, as SQLite gives it)."""
-    stamps = pd.to_datetime(moments, utc=True)
+    # ISO 8601 each on its own: PostgreSQL leaves out zero fractional seconds, so one column
+    # mixes "10:00:00+00" and "10:00:00.123456+00"
+    stamps = pd.to_datetime(moments, utc=True, format="ISO8601")
     return stamps.dt.tz_convert("Asia/Jakarta").dt.tz_localize(None).dt.normalize()
 
 

@@ -4,10 +4,12 @@
 (function () {
   document.querySelectorAll("[data-plan-url]").forEach(function (section) {
     const status = section.querySelector("[data-plan-status]");
+    if (status) status.hidden = false;
     fetch(section.dataset.planUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (response.status === 204) { section.remove(); return null; }
-        if (!response.ok) throw new Error(String(response.status));
+        // a session that ended redirects to the sign-in page: not a section to show
+        if (!response.ok || response.redirected) throw new Error(String(response.status));
         return response.text();
       })
       .then(function (html) {
@@ -15,10 +17,11 @@
         const holder = document.createElement("template");
         holder.innerHTML = html.trim();
         const fresh = holder.content.firstElementChild;
-        if (fresh) section.replaceWith(fresh);
+        if (!fresh || fresh.id !== "naik-predikat") throw new Error("bukan bagian rencana");
+        section.replaceWith(fresh);
       })
       .catch(function () {
-        if (status) status.textContent = "Langkahnya belum dapat dihitung sekarang; buka tautan di bawah untuk mencoba lagi.";
+        if (status) status.textContent = "Langkahnya belum dapat dihitung sekarang; buka tautan di bawah untuk mencoba lagi (bila perlu, masuk kembali).";
       });
   });
 })();

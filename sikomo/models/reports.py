@@ -106,7 +106,7 @@ class Report(db.Model):
     # (refresh_counted_latest below) so the indicators need no GROUP BY max(version).
     counted_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The line items the early warnings read, as float64 bytes in the order `figures_layout`
-    # names: written from `data` with every insert and update by sikomo/supervision/figures.py.
+    # names: written from `data` on insert and whenever `data` changes (supervision/figures.py).
     figures: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     figures_layout: Mapped[str | None] = deferred(mapped_column(String(16)))
 

@@ -42,6 +42,11 @@ def layout(cfg: Config) -> str:
     return hashlib.sha256(",".join(keys(cfg)).encode()).hexdigest()[:16]
 
 
+def of_another_layout(cfg: Config):
+    """SQL: the report's vector is missing or of another layout than `cfg`'s (to be written)."""
+    return or_(Report.figures_layout.is_(None), Report.figures_layout != layout(cfg))
+
+
 def pack(values: Sequence) -> bytes:
     """Figures as a vector: a blank, or anything that is not a finite number, is NaN."""
     numbers = (number(v) for v in values)
@@ -90,24 +95,27 @@ def items_query(report_ids: Sequence[int], names: Sequence[str], dialect: str):
     return query.where(Report.id.in_(list(report_ids)))
 
 
-def fill(cfg: Config, report_ids: Sequence[int], store: bool = True) -> dict[int, bytes]:
-    """The vectors of these reports from their JSON; {report id: vector}. `store`: written
-    too, each chunk committed on its own (a read's session holds nothing else), so the next
-    read finds them. A report written meanwhile keeps the vector of its own write (only another
-    layout is replaced). A page stores at most FILL_LIMIT; more are computed for it only, and
-    `flask refresh-scores` (fill_missing) stores them all."""
+def fill(cfg: Config, report_ids: Sequence[int], limit: int | None = None) -> dict[int, bytes]:
+    """The vectors of these reports from their JSON; {report id: vector}. Written too, each
+    chunk committed on its own (a read's session holds nothing else), so the next read finds
+    them — unless there are more than `limit` (a page: FILL_LIMIT), which are computed for the
+    caller only until `flask refresh-scores` (fill_missing) stores them all. A report written
+    meanwhile keeps the vector of its own write (only another layout is replaced)."""
     names, code = keys(cfg), layout(cfg)
     dialect = db.session.get_bind().dialect.name
-    table = Report.__table__
-    stale = or_(table.c.figures_layout.is_(None), table.c.figures_layout != code)
+    ids = list(report_ids)
+    store = limit is None or len(ids) <= limit
+    if not store:
+        current_app.logger.warning(
+            "%d laporan tanpa angka peringatan dini: jalankan flask refresh-scores", len(ids)
+        )
     write = (
-        update(table)
-        .where(table.c.id == bindparam("report_id"), stale)
+        update(Report.__table__)
+        .where(Report.id == bindparam("report_id"), of_another_layout(cfg))
         # a derived value, not an edit: the report's own timestamp stays
-        .values(figures=bindparam("vector"), figures_layout=code, updated_at=table.c.updated_at)
+        .values(figures=bindparam("vector"), figures_layout=code, updated_at=Report.updated_at)
     )
     vectors: dict[int, bytes] = {}
-    ids = list(report_ids)
     for start in range(0, len(ids), CHUNK):
         rows = db.session.execute(items_query(ids[start : start + CHUNK], names, dialect)).all()
         for row in rows:
@@ -118,10 +126,6 @@ def fill(cfg: Config, report_ids: Sequence[int], store: bool = True) -> dict[int
                 write, [{"report_id": row[0], "vector": vectors[row[0]]} for row in rows]
             )
             db.session.commit()
-    if len(ids) > FILL_LIMIT and not store:
-        current_app.logger.warning(
-            "%d laporan tanpa angka peringatan dini: jalankan flask refresh-scores", len(ids)
-        )
     return vectors
 
 
@@ -129,8 +133,7 @@ def fill_missing(cfg: Config | None = None) -> int:
     """Write every report version's vector that is missing or of another layout — after an
     upgrade, a bulk load or a change of rasio.toml — so no page fills thousands; the number."""
     cfg = cfg or config()
-    code = layout(cfg)
-    stale = or_(Report.figures_layout.is_(None), Report.figures_layout != code)
-    ids = list(db.session.scalars(select(Report.id).where(stale).order_by(Report.id)))
+    query = select(Report.id).where(of_another_layout(cfg)).order_by(Report.id)
+    ids = list(db.session.scalars(query))
     fill(cfg, ids)
     return len(ids)

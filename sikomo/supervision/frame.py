@@ -124,17 +124,17 @@ def counted(cfg: Config, year: int, first: int, ids: Sequence[int] | None = None
     """The counted reports of tahun buku `first` .. `year` with their line items; a vector
     missing or of another layout is written first, from the report's JSON (figures.fill)."""
     without_jit(db.session.connection())  # PostgreSQL JIT-compiles it for longer than it runs
-    current = Report.figures_layout == figures.layout(cfg)
+    stale = figures.of_another_layout(cfg)
     query = select(
-        case((current, None), else_=Report.id),  # the id only where the vector must be written
+        case((stale, Report.id), else_=None),  # the id only where the vector must be written
         Report.cooperative_id, Report.tahun_buku, Report.tanggal_rat.is_not(None),
-        case((current, Report.figures), else_=None),
+        case((stale, None), else_=Report.figures),
     ).where(Report.counted_latest == true())  # fmt: skip  # "= true" is an index condition
     rows = fetch(in_window(query, year, first, ids))
     vectors = [row[4] for row in rows]
     missing = [row[0] for row in rows if row[0] is not None]
     if missing:
-        filled = figures.fill(cfg, missing, store=len(missing) <= figures.FILL_LIMIT)
+        filled = figures.fill(cfg, missing, limit=figures.FILL_LIMIT)
         vectors = [filled.get(row[0], v) for row, v in zip(rows, vectors, strict=True)]
         without_jit(db.session.connection())  # a commit ended the transaction that set it
     names = figures.keys(cfg)
